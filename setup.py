@@ -12,7 +12,10 @@ py_versions = ['3.10', '3.11', '3.12', '3.13']
 lic = licenses[cfg['license']]
 min_python = cfg['min_python']
 requirements = cfg.get('requirements', '').split()
-dev_requirements = cfg.get('dev_requirements', '').split()
+experiments_requirements = cfg.get('experiments_requirements', '').split()
+docs_requirements = cfg.get('docs_requirements', '').split()
+# `dev` is everything a contributor needs: the tests run the experiments and build the docs.
+dev_requirements = sorted(set(cfg.get('dev_requirements', '').split() + experiments_requirements + docs_requirements))
 console_scripts = cfg.get('console_scripts', '').split()
 
 setuptools.setup(
@@ -28,7 +31,8 @@ setuptools.setup(
     packages=setuptools.find_packages(include=['gumbel_rao', 'gumbel_rao.*']),
     include_package_data=True,
     install_requires=requirements,
-    extras_require={'dev': dev_requirements},
+    extras_require={'experiments': experiments_requirements, 'docs': docs_requirements, 'dev': dev_requirements},
+    package_data={'gumbel_rao.data': ['files/*']},
     python_requires='>=' + min_python,
     long_description=open('README.md', encoding='utf-8').read(),
     long_description_content_type='text/markdown',
