@@ -1,0 +1,272 @@
+#!/usr/bin/env python
+"""Build the documentation site from the notebooks, without Quarto (needs the `docs` extra):
+
+    python tools/build_docs.py                      # nbs/ -> docs/ (replaced), results from results/
+    python tools/build_docs.py --out /tmp/site --verbose
+
+1. Each page shows one notebook (`doc_pages.page_source`): a library notebook from `nbs/` with its committed outputs;
+   an experiment notebook (with a `parameters` cell) from its executed cpu-scale copy
+   `results/<experiment>/cpu/<notebook>` when committed, else from `nbs/`. No notebook is executed here.
+2. nbdev's own processors apply the directives and render the API reference from docstrings and docments
+   (`doc_pages.process_notebook`); what only Quarto would interpret is cleaned away and links are rewritten to the
+   local pages, with linked files (figures under `results/`) copied into the site.
+3. The Reproduction page is generated from `results/` (`doc_reproduction.reproduction_cells`).
+4. MkDocs Material with mkdocs-jupyter renders the static site, with MathJax 2 copied from the
+   `jupyter-server-mathjax` package, so the math renders offline.
+"""
+from __future__ import annotations
+import argparse, configparser, hashlib, json, logging, os, re, shutil, sys, tempfile, time
+from contextlib import contextmanager
+from pathlib import Path
+import yaml
+from doc_pages import (page_name, list_notebooks, page_source, clean_markdown, make_linker, clean_notebook,
+                       default_exp, fix_source_links, order_show_docs, process_notebook, empty_display_cells)
+from doc_reproduction import reproduction_cells
+
+MATHJAX_LOCAL = """MathJax.Hub.Config({
+  "HTML-CSS": {availableFonts: [], preferredFont: null, webFont: "STIX-Web", imageFont: null,
+               linebreaks: {automatic: true}},
+  // the hidden MathML copy for screen readers would fetch TeX fonts this package lacks: use local ones
+  NativeMML: {styles: {
+    "@font-face /*1*/": {"font-family": "MathJax_Caligraphic-WEB", src: "local('STIXGeneral')"},
+    "@font-face /*2*/": {"font-family": "MathJax_Caligraphic-WEB", "font-weight": "bold", src: "local('STIXGeneral')"},
+    "@font-face /*3*/": {"font-family": "MathJax_AMS-WEB", src: "local('STIXGeneral')"},
+    "@font-face /*4*/": {"font-family": "MathJax_Script-WEB", src: "local('STIXGeneral')"},
+    "@font-face /*5*/": {"font-family": "MathJax_Fraktur-WEB", src: "local('STIXGeneral')"},
+    "@font-face /*6*/": {"font-family": "MathJax_Fraktur-WEB", "font-weight": "bold", src: "local('STIXGeneral')"}}},
+  showMathMenu: false, messageStyle: "none"
+});
+MathJax.Ajax.loadComplete("[MathJax]/config/local/gumbel.js");
+"""
+_MJ_KEEP = ("MathJax.js", "LICENSE", "config/", "extensions/", "jax/input/", "jax/element/", "jax/output/HTML-CSS/",
+            "fonts/HTML-CSS/STIX-Web/woff/", "localization/en/")
+
+SITE_CSS = """
+.gr-source { float: right; font-size: smaller; }
+.md-typeset .jp-RenderedMarkdown h3 { margin-top: 0.6em; }
+.jupyter-wrapper .jp-RenderedHTMLCommon img, .md-typeset img { max-width: 100%; height: auto; }
+.md-typeset .jp-RenderedHTMLCommon table:not([class]) { font-size: 0.62rem; }
+.md-typeset .jp-RenderedHTMLCommon table:not([class]) th,
+.md-typeset .jp-RenderedHTMLCommon table:not([class]) td { padding: 0.45em 0.6em; }
+.md-typeset .jp-RenderedHTMLCommon blockquote { color: var(--md-default-fg-color--light); border-left: 0.2rem solid
+  var(--md-default-fg-color--lighter); padding-left: 0.8rem; margin-left: 0; }
+"""
+
+
+def copy_mathjax(dest: str | Path, # site source folder; MathJax goes to `dest/assets/mathjax`
+                ) -> str:
+    "Copy the needed part of MathJax 2 into the site; returns the script URL relative to a top-level page."
+    import jupyter_server_mathjax
+    src, out = Path(jupyter_server_mathjax.__file__).parent / "static", Path(dest) / "assets" / "mathjax"
+    for f in src.rglob("*"):
+        rel = f.relative_to(src).as_posix()
+        if f.is_file() and rel.startswith(_MJ_KEEP) and not rel.startswith("extensions/a11y/"):
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(f, out / rel)
+    (out / "config/local").mkdir(parents=True, exist_ok=True)
+    (out / "config/local/gumbel.js").write_text(MATHJAX_LOCAL)
+    return "assets/mathjax/MathJax.js?config=TeX-AMS-MML_HTMLorMML-full,Safe,local/gumbel"
+
+
+def repo_root(path: str | Path, # a path inside the project
+             ) -> Path:
+    "The nearest folder at or above `path` holding `settings.ini`."
+    p = Path(path).resolve()
+    for d in (p, *p.parents):
+        if (d / "settings.ini").is_file(): return d
+    raise ValueError(f"no settings.ini at or above {str(path)!r}")
+
+
+def settings(root: Path, # repository root
+            ) -> dict:
+    "The `[DEFAULT]` section of the project's settings.ini."
+    cp = configparser.ConfigParser(interpolation=None)
+    cp.read(Path(root) / "settings.ini")
+    return dict(cp["DEFAULT"])
+
+
+@contextmanager
+def _working_dir(cwd: Path, **env):
+    "Run the block in `cwd` with the environment variables `env` set; both restored afterwards."
+    old_cwd, old = Path.cwd(), {k: os.environ.get(k) for k in env}
+    os.chdir(cwd); os.environ.update(env)
+    try: yield
+    finally:
+        os.chdir(old_cwd)
+        for k, v in old.items():
+            if v is None: os.environ.pop(k, None)
+            else: os.environ[k] = v
+
+
+def fix_fragments(site: str | Path, # built site folder
+                 ) -> int:
+    "Point `page.html#frag` links at the element id that matches `frag` up to case (nbdev lowercases, nbconvert keeps case)."
+    site, fixed = Path(site), 0
+    pages = {p.relative_to(site).as_posix(): p for p in site.rglob("*.html")}
+    ids = {k: set(re.findall(r'\sid="([^"]+)"', p.read_text(encoding="utf-8"))) for k, p in pages.items()}
+    lower = {k: {i.lower(): i for i in v} for k, v in ids.items()}
+    for k, p in pages.items():
+        def sub(m):
+            nonlocal fixed
+            page, frag = m.group(2) or k, m.group(3)
+            if page not in ids or frag in ids[page] or frag.lower() not in lower[page]: return m.group(0)
+            fixed += 1
+            return f'{m.group(1)}{m.group(2) or ""}#{lower[page][frag.lower()]}"'
+        text = p.read_text(encoding="utf-8")
+        new = re.sub(r'(href=")([^"#:]*\.html)?#([^"]+)"', sub, text)
+        if new != text: p.write_text(new, encoding="utf-8")
+    return fixed
+
+
+def externalize_assets(site: str | Path, # built site folder
+                       min_chars: int = 2000, # inline blocks at least this long are moved
+                      ) -> int:
+    "Move the large inline `<style>` and `<script>` blocks mkdocs-jupyter repeats on every page into shared files; returns bytes saved."
+    site, saved = Path(site), 0
+    def shared(m, folder, ext, tag):
+        nonlocal saved
+        attrs, body = m.group(1), m.group(2)
+        if len(body) < min_chars: return m.group(0)
+        name = f"assets/{folder}/nb-{hashlib.sha1(body.encode()).hexdigest()[:12]}.{ext}"
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        if not (site / name).exists(): (site / name).write_text(body, encoding="utf-8")
+        saved += len(body)
+        return f'<link rel="stylesheet" href="{name}">' if tag == "style" else f'<script{attrs} src="{name}"></script>'
+    for p in site.glob("*.html"):   # plain and module scripts only: MathJax reads its text/x-mathjax-config inline
+        text = p.read_text(encoding="utf-8")
+        new = re.sub(r'<style([^>]*)>(.*?)</style>', lambda m: shared(m, "css", "css", "style"), text, flags=re.S)
+        new = re.sub(r'<script((?: type="module")?)>(.*?)</script>', lambda m: shared(m, "js", "js", "script"), new, flags=re.S)
+        if new != text: p.write_text(new, encoding="utf-8")
+    return saved
+
+
+def page_notebook(nb: Path, # a notebook in `nbs/`
+                  results: Path, # the committed results folder
+                  link, # link rewriter from `make_linker`
+                  cfg: dict, # settings.ini
+                  root: Path, # repository root
+                 ) -> tuple[dict, str | None, list]:
+    "The notebook page `nb` shows, processed and cleaned, its title, and warnings."
+    source, warnings = page_source(nb, results), []
+    try: page = process_notebook(source)
+    except Exception as e:
+        first = " ".join([l.strip() for l in str(e).splitlines() if l.strip()][:2]) or type(e).__name__
+        warnings.append(f"{nb.name}: its API reference is omitted: running its import and show_doc cells failed "
+                        f"({first}). nbdev runs every cell that contains an import here: keep import cells import-only")
+        page = process_notebook(source, show_docs=False)
+    page, title = clean_notebook(page, link)
+    git = f"{cfg.get('git_url', '').rstrip('/')}/blob/{cfg.get('branch', 'main')}"
+    if (mod := default_exp(nb)): fix_source_links(page, f"{cfg.get('lib_path', 'gumbel_rao')}.{mod}", root, git)
+    order_show_docs(page)
+    note = f"<small>Source notebook: [`nbs/{nb.name}`]({git}/nbs/{nb.name})"
+    if source != nb:
+        rel = source.relative_to(root).as_posix()
+        note += f"; the outputs shown are those of its cpu-scale run [`{rel}`]({git}/{rel})"
+    head = 1 if page["cells"] and page["cells"][0]["source"].startswith("# ") else 0
+    page["cells"].insert(head, {"cell_type": "markdown", "id": "gr-source-note", "metadata": {}, "source": note + "</small>"})
+    return page, title, warnings
+
+
+def mkdocs_config(cfg: dict, # settings.ini
+                  src: Path, # site source folder (the page notebooks)
+                  out: Path, # site folder
+                  mathjax: str, # MathJax script URL from `copy_mathjax`
+                  nav: list, # (file, title) of every page but the home and the reproduction pages
+                 ) -> dict:
+    "The mkdocs.yml contents: Material theme, mkdocs-jupyter rendering saved outputs only, local MathJax."
+    doc_url = cfg.get("doc_host", "").rstrip("/") + "/" + cfg.get("doc_baseurl", "").strip("/")
+    jupyter = dict(execute=False, include_source=False, no_prompt=True, cache=False, include=["*.ipynb"], toc_depth=3,
+                   custom_mathjax_url=mathjax, include_requirejs=False,
+                   remove_tag_config={"remove_input_tags": ["remove_input"]})
+    return dict(site_name=cfg.get("title", "docs"), site_description=cfg.get("description", ""),
+                site_url=(doc_url + "/") if cfg.get("doc_host") else None, repo_url=cfg.get("git_url") or None,
+                edit_uri="", docs_dir=str(src), site_dir=str(out), use_directory_urls=False,
+                copyright=cfg.get("copyright", ""), extra_css=["assets/gumbel.css"],
+                theme=dict(name="material", font=False, features=["search.highlight", "navigation.top", "content.code.copy"],
+                           palette=dict(primary="indigo", accent="indigo")),
+                plugins=["search", {"mkdocs-jupyter": jupyter}],
+                nav=[{"Home": "index.ipynb"}, *({t: f} for f, t in nav), {"Reproduction": "reproduction.ipynb"}])
+
+
+def run_mkdocs(config: Path, # the mkdocs.yml
+               verbose: bool = False, # print mkdocs' info messages
+              ):
+    "Build the site of `config`, then drop the search word splitters of other languages (the site is English)."
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+    levels = {n: logging.getLogger(n).level for n in ("mkdocs", "mkdocs_jupyter", "traitlets")}
+    for n in levels: logging.getLogger(n).setLevel(logging.INFO if verbose else logging.ERROR)
+    try: build(load_config(config_file=str(config)))
+    finally:
+        for n, lv in levels.items(): logging.getLogger(n).setLevel(lv)
+    out = Path(yaml.safe_load(config.read_text())["site_dir"])
+    lunr = out / "assets/javascripts/lunr"
+    for f in [*lunr.glob("*.js"), *(lunr / "min").glob("lunr.*.min.js")]:
+        if f.name not in ("lunr.stemmer.support.min.js", "lunr.multi.min.js"): f.unlink()
+
+
+def _check_out(out: Path, root: Path, nbs: Path) -> Path:
+    "`out` resolved, refusing the repository, `nbs/` or a filesystem root (the folder is replaced)."
+    out = Path(out).resolve()
+    if out == root or out in root.parents or nbs == out or nbs in out.parents or out.anchor == str(out):
+        raise ValueError(f"out must be a folder of its own, not the repository, nbs or a root: {str(out)!r}")
+    return out
+
+
+def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
+               out: str | Path = "docs", # site folder, replaced entirely
+               results_path: str | Path | None = None, # committed results; default `<repo>/results`
+               verbose: bool = False, # print mkdocs' info messages
+              ) -> dict:
+    "Render the site; returns its folder, pages, seconds, warnings and the page notebooks (`{page: nb}`)."
+    t0, nbs, root = time.time(), Path(nbs_path).resolve(), repo_root(nbs_path)
+    out, cfg = _check_out(out, root, nbs), settings(root)
+    results = Path(results_path).resolve() if results_path is not None else root / "results"
+    notebooks = list_notebooks(nbs)
+    if "index.ipynb" not in {p.name for p in notebooks}: raise ValueError(f"no index.ipynb in {nbs}: it is the home page")
+    pages, shown, nav, warnings = {p.name: page_name(p) for p in notebooks}, {}, [], []
+    doc_url = cfg.get("doc_host", "").rstrip("/") + "/" + cfg.get("doc_baseurl", "").strip("/")
+    with tempfile.TemporaryDirectory(prefix="gumbel-rao-docs-") as tmp:
+        src = Path(tmp) / "src"; src.mkdir()
+        link = make_linker(nbs, [root, results.parent], src, pages, doc_url)
+        with _working_dir(root, IN_TEST="1"):
+            for p in notebooks:
+                page, title, w = page_notebook(p, results, link, cfg, root)
+                warnings += w + [f"{p.name}: display cell without output: {c}" for c in empty_display_cells(page)]
+                shown[pages[p.name]] = page
+                (src / pages[p.name].replace(".html", ".ipynb")).write_text(json.dumps(page), encoding="utf-8")
+                if p.name != "index.ipynb": nav.append((pages[p.name].replace(".html", ".ipynb"), title or p.stem))
+        git = f"{cfg.get('git_url', '').rstrip('/')}/blob/{cfg.get('branch', 'main')}"
+        rep = [{"cell_type": "markdown", "id": f"rep-{i}", "metadata": {}, "source": clean_markdown(c, link)}
+               for i, c in enumerate(reproduction_cells(results, blob_url=git))]
+        (src / "reproduction.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": rep}))
+        (src / "assets/gumbel.css").parent.mkdir(parents=True, exist_ok=True)
+        (src / "assets/gumbel.css").write_text(SITE_CSS)
+        mk = mkdocs_config(cfg, src, out, copy_mathjax(src), nav)
+        (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mk, sort_keys=False))
+        run_mkdocs(Path(tmp) / "mkdocs.yml", verbose)
+    (out / ".nojekyll").write_text("")
+    fix_fragments(out); externalize_assets(out)
+    warnings += [f"linked file not found: {t}" for t in dict.fromkeys(link.missing)]
+    for w in warnings: print("warning:", w, file=sys.stderr)
+    return dict(out=out, pages=["index.html", *(f.replace(".ipynb", ".html") for f, _ in nav), "reproduction.html"],
+                seconds=time.time() - t0, warnings=warnings, notebooks=shown)
+
+
+def main(argv: list[str] | None = None, # command line arguments; `None` reads `sys.argv`
+        ) -> int:
+    "Command line: `python tools/build_docs.py [--nbs nbs] [--out docs] [--results results] [--verbose]`."
+    ap = argparse.ArgumentParser(description="Render the documentation site from the notebooks.")
+    ap.add_argument("--nbs", default="nbs", help="folder of the notebooks (default: nbs)")
+    ap.add_argument("--out", default="docs", help="site folder, replaced entirely (default: docs)")
+    ap.add_argument("--results", default=None, help="committed results folder (default: <repo>/results)")
+    ap.add_argument("--verbose", action="store_true", help="print mkdocs' messages")
+    a = ap.parse_args(argv)
+    try: r = build_docs(a.nbs, a.out, a.results, verbose=a.verbose)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr); return 2
+    print(f"built {len(r['pages'])} pages into {r['out']} in {r['seconds']:.1f} s")
+    return 0
+
+
+if __name__ == "__main__": sys.exit(main())
