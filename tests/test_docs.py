@@ -1,8 +1,10 @@
-"""The documentation site: built from the notebooks' saved outputs into a temporary folder, then read back.
+"""The documentation site (`tools/build_docs.py`): built from the committed notebooks and results into a temporary
+folder, then read back.
 
-Checks what a reader needs: a page for every notebook (in nbdev order in the navigation), internal links and
-images that resolve, math handed to a local MathJax, no traceback and no leftover nbdev/Quarto markup, and a
-Reproduction page that lists every claim of the paper.
+Checks what a reader needs: a page for every notebook (in nbdev order in the navigation), every display cell with its
+output (a display cell is defined by `doc_pages.is_display_cell`), internal links and images that resolve, math handed
+to a local MathJax, no traceback and no leftover nbdev/Quarto markup, and a Reproduction page that lists every claim
+of the paper with the paper's numbers read from `paper_results.csv`.
 """
 import json, re
 from html.parser import HTMLParser
@@ -13,10 +15,11 @@ import pytest
 
 pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocs_jupyter")
-from gumbel_rao import docs  # noqa: E402
+from conftest import NBS, ROOT  # noqa: E402
+import build_docs, doc_pages, doc_reproduction  # noqa: E402
+from doc_pages import is_display_cell, empty_display_cells, page_name, page_source  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-NBS = ROOT / "nbs"
+NOTEBOOKS = [p.name for p in doc_pages.list_notebooks(NBS)]
 
 
 class _Page(HTMLParser):
@@ -26,11 +29,9 @@ class _Page(HTMLParser):
         self.links, self.ids, self.text, self._skip = [], set(), [], 0
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        for k in ("id", "name"):
-            if a.get(k): self.ids.add(a[k])
-        for k in ("href", "src"):
-            if a.get(k) is not None and tag in ("a", "img", "link", "script", "iframe", "source"):
-                self.links.append((tag, a[k]))
+        self.ids.update(a[k] for k in ("id", "name") if a.get(k))
+        if tag in ("a", "img", "link", "script", "iframe", "source"):
+            self.links += [(tag, a[k]) for k in ("href", "src") if a.get(k) is not None]
         if tag in ("script", "style"): self._skip += 1
     def handle_endtag(self, tag):
         if tag in ("script", "style") and self._skip: self._skip -= 1
@@ -41,40 +42,68 @@ class _Page(HTMLParser):
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     out = tmp_path_factory.mktemp("site") / "docs"
-    result = docs.build_docs(NBS, out)
+    result = build_docs.build_docs(NBS, out)
     pages = {}
     for p in out.glob("*.html"):
         parsed = _Page(); parsed.feed(p.read_text(encoding="utf-8"))
         pages[p.name] = parsed
-    return out, pages, result["warnings"]
+    return out, pages, result
 
 
-def _no_reference(warnings):
-    "Pages whose API reference could not be rendered (reported by test_every_api_reference_renders)."
-    return {docs.page_name(w.split(":")[0]) for w in warnings if "API reference is omitted" in w}
+def test_display_cells_are_defined_precisely():
+    for src in ("df", "best_pivot(res['best'])", "x = 1\nx.shape", "for f in figs: display(Image(f))", "plt.show()",
+                "#| echo: false\nshow_doc(f)", "print(f'{x:.3f}')", "if ok:\n    print(x)"):
+        assert is_display_cell(src), src
+    for src in ("x = 1", "test_eq(f(1), 2)", "#| hide\ndf", "#| export\ndef f(): return 1\nf", "plt.plot(x);",
+                "import torch", "def f():\n    print(1)", "loss.backward()", "plt.close('all')", "%time f()", ""):
+        assert not is_display_cell(src), src
+    cell = lambda src, outputs: {"cell_type": "code", "source": src, "outputs": outputs}
+    bar = {"output_type": "stream", "name": "stderr", "text": "100%|####| 3/3 [00:01<00:00,  2.9it/s]\n"}
+    fig = {"output_type": "display_data", "data": {"text/plain": "<Figure size 640x480 with 1 Axes>"}}
+    table = {"output_type": "execute_result", "data": {"text/html": "<table></table>", "text/plain": "t"}}
+    nb = {"cells": [cell("df", []), cell("run()", [bar]), cell("plt.show()", [fig]), cell("df", [table]), cell("x = 1", [])]}
+    assert empty_display_cells(nb) == ["df", "run()", "plt.show()"]
+
+
+@pytest.mark.parametrize("name", NOTEBOOKS)
+def test_no_display_cell_renders_empty(site, name):
+    "The page of each notebook shows the output of every cell that exists to show something."
+    out, pages, result = site
+    empty = empty_display_cells(result["notebooks"][page_name(name)])
+    source = page_source(NBS / name, ROOT / "results").relative_to(ROOT)
+    assert not empty, f"{name} (page built from {source}): display cells without output: {empty}"
+
+
+def test_experiment_pages_come_from_the_cpu_run(tmp_path):
+    (tmp_path / "nbs").mkdir(); (tmp_path / "results/toy/cpu").mkdir(parents=True)
+    for name in ("30_exp.toy.ipynb", "00_core.ipynb"):
+        (tmp_path / "nbs" / name).write_text((NBS / name).read_text())
+    copy = tmp_path / "results/toy/cpu/30_exp.toy.ipynb"
+    copy.write_text("{}")
+    assert page_source(tmp_path / "nbs/30_exp.toy.ipynb", tmp_path / "results") == copy
+    assert page_source(tmp_path / "nbs/00_core.ipynb", tmp_path / "results") == tmp_path / "nbs/00_core.ipynb"
+    copy.unlink()
+    assert page_source(tmp_path / "nbs/30_exp.toy.ipynb", tmp_path / "results") == tmp_path / "nbs/30_exp.toy.ipynb"
 
 
 def test_every_api_reference_renders(site):
-    out, pages, warnings = site
-    bad = [w for w in warnings if "API reference is omitted" in w]
+    bad = [w for w in site[2]["warnings"] if "API reference is omitted" in w]
     assert not bad, "\n".join(bad)
 
 
 def test_every_notebook_has_a_page_in_nbdev_order(site):
-    out, pages, warnings = site
-    nbs = docs.list_notebooks(NBS)
-    assert nbs, "no notebooks found"
-    for nb in nbs:
-        assert docs.page_name(nb) in pages, f"no page for {nb.name}"
-    assert {"index.html", "reproduction.html"} <= set(pages)
+    out, pages, result = site
+    assert NOTEBOOKS and {"index.html", "reproduction.html"} <= set(pages)
+    assert all(page_name(n) in pages for n in NOTEBOOKS)
     nav = [v for t, v in pages["index.html"].links if t == "a" and v.endswith(".html")]
-    order = [docs.page_name(nb) for nb in nbs if nb.name != "index.ipynb"]
+    order = [page_name(n) for n in NOTEBOOKS if n != "index.ipynb"]
     first = [nav.index(p) for p in order]                       # first appearance of each page in the sidebar
     assert first == sorted(first), f"navigation not in nbdev order: {order}"
 
 
 def test_internal_links_resolve(site):
-    out, pages, warnings = site
+    out, pages, result = site
+    no_reference = {page_name(w.split(":")[0]) for w in result["warnings"] if "API reference is omitted" in w}
     broken = []
     for name, page in pages.items():
         if name == "404.html": continue                     # served at the site root: links are absolute by design
@@ -84,10 +113,9 @@ def test_internal_links_resolve(site):
             target = (out / name).parent / unquote(u.path) if u.path else out / name
             if u.path.endswith("/"): target = target / "index.html"
             if not target.exists(): broken.append(f"{name}: <{tag}> {url}"); continue
-            if u.fragment and target.suffix == ".html" and target.name in pages \
-                    and target.name not in _no_reference(warnings):
-                if unquote(u.fragment) not in pages[target.name].ids:
-                    broken.append(f"{name}: <{tag}> {url} (no such anchor)")
+            if u.fragment and target.name in pages and target.name not in no_reference \
+                    and unquote(u.fragment) not in pages[target.name].ids:
+                broken.append(f"{name}: <{tag}> {url} (no such anchor)")
     assert not broken, "broken internal links:\n" + "\n".join(broken[:40])
 
 
@@ -97,28 +125,21 @@ def _has_math(nb: Path) -> bool:
 
 
 def test_math_is_rendered_by_local_mathjax(site):
-    out, pages, warnings = site
-    config = out / "assets/mathjax/config/TeX-AMS-MML_HTMLorMML-full.js"
-    assert (out / "assets/mathjax/MathJax.js").is_file() and config.is_file()
-    assert (out / "assets/mathjax/config/local/gumbel.js").is_file()
-    with_math = [nb for nb in docs.list_notebooks(NBS) if _has_math(nb)] 
+    out, pages, result = site
+    assert (out / "assets/mathjax/MathJax.js").is_file() and (out / "assets/mathjax/config/local/gumbel.js").is_file()
+    with_math = [page_name(n) for n in NOTEBOOKS if _has_math(NBS / n)]
     assert with_math, "no notebook with math: the check would be empty"
-    for nb in with_math + [Path("reproduction.ipynb")]:
-        name = "reproduction.html" if nb.name == "reproduction.ipynb" else docs.page_name(nb)
-        html = (out / name).read_text(encoding="utf-8")
+    for name in with_math + ["reproduction.html"]:
         scripts = [v for t, v in pages[name].links if t == "script" and "MathJax.js" in v]
-        assert scripts, f"{name}: MathJax is not loaded"
-        assert all(not urlsplit(s).scheme for s in scripts), f"{name}: MathJax from a CDN: {scripts}"
-        assert (out / urlsplit(scripts[0]).path).is_file()
-        assert "local/gumbel" in scripts[0] and 'type="text/x-mathjax-config"' in html
-        text = "".join(pages[name].text)
-        assert re.search(r'\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$', text), f"{name}: no TeX left for MathJax to set"
+        assert scripts and not urlsplit(scripts[0]).scheme, f"{name}: MathJax is not loaded locally: {scripts}"
+        assert (out / urlsplit(scripts[0]).path).is_file() and "local/gumbel" in scripts[0]
+        assert 'type="text/x-mathjax-config"' in (out / name).read_text(encoding="utf-8")
+        assert re.search(r'\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$', "".join(pages[name].text)), f"{name}: no TeX for MathJax"
 
 
 def test_no_traceback_or_leftover_markup(site):
-    out, pages, warnings = site
     problems = []
-    for name, page in pages.items():
+    for name, page in site[1].items():
         text = "".join(page.text)
         for pat, what in ((r"Traceback \(most recent call last\)", "a traceback"),
                           (r"(?m)^\s*#\|", "a directive line"), (r"(?m)^\s*:::", "a ::: fence"),
@@ -128,24 +149,80 @@ def test_no_traceback_or_leftover_markup(site):
     assert not problems, "\n".join(problems)
 
 
-def test_cli_entry_point_rejects_bad_input(tmp_path):
-    assert docs.main(["--nbs", str(tmp_path / "missing"), "--out", str(tmp_path / "site")]) == 2
-    assert docs.main(["--nbs", str(NBS), "--out", str(ROOT)]) == 2          # never wipes the repository
+def test_command_line_rejects_bad_input(tmp_path):
+    assert build_docs.main(["--nbs", str(tmp_path / "missing"), "--out", str(tmp_path / "site")]) == 2
+    assert build_docs.main(["--nbs", str(NBS), "--out", str(ROOT)]) == 2          # never wipes the repository
 
 
 def test_api_reference_and_source_links(site):
-    out, pages, warnings = site
+    out, pages, result = site
     html = (out / "estimators.html").read_text(encoding="utf-8")
     assert 'id="gumbel_rao"' in html and "# number of conditional Gumbel samples K" in html
     src = [v for t, v in pages["estimators.html"].links if t == "a" and "/blob/" in v and v.endswith(tuple("0123456789"))]
     assert any("gumbel_rao/estimators.py#L" in v for v in src), "no source links"
 
 
+def test_experiment_page_shows_its_tables(site):
+    "The atlas page, built from its committed cpu run, shows the run's tables (pandas HTML tables)."
+    if page_source(NBS / "33_exp.atlas.ipynb", ROOT / "results") == NBS / "33_exp.atlas.ipynb":
+        pytest.skip("no committed cpu run of the atlas")
+    assert 'class="dataframe"' in (site[0] / "exp.atlas.html").read_text(encoding="utf-8")
+
+
 def test_reproduction_page_lists_every_claim(site):
-    out, pages, warnings = site
+    out, pages, result = site
     text = "".join(pages["reproduction.html"].text)
-    for c in docs.CLAIMS:
+    for c in doc_reproduction.CLAIMS:
         assert c["title"] in text and c["id"] in pages["reproduction.html"].ids
-    missing = [c for c in docs.CLAIMS if not any((ROOT / "results" / e / "cpu").is_dir() for e in c["experiments"])]
+    missing = [c for c in doc_reproduction.CLAIMS if not any(doc_reproduction.run_dir(ROOT / "results", e)
+                                                             or doc_reproduction.report_path(ROOT / "results", e)
+                                                             for e in c["experiments"])]
     assert text.count("not yet reproduced") >= len(missing)
-    assert "38.8" in text and "202.6" in text                           # the paper's tables are there
+
+
+def test_paper_numbers_come_from_the_data_file(monkeypatch):
+    from gumbel_rao.data import paper
+    rows = paper.paper_results()
+    cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
+    assert all(f"| {r['label']} |" in cells for r in rows) and "38.8" in cells and "202.6" in cells
+    changed = [dict(r, value=r["value"] / 10) for r in rows]
+    monkeypatch.setattr(paper, "paper_results", lambda table=None, path=None: [r for r in changed if table in (None, r["table"])])
+    cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
+    assert "| 3.88 |" in cells and "| 20.26 |" in cells and "38.8" not in cells
+
+
+def test_reports_replace_the_run_summaries(tmp_path):
+    results = tmp_path / "results"
+    (results / "toy/cpu").mkdir(parents=True); (results / "toy/cpu/metrics.json").write_text('{"mse": 0.5}')
+    for name in ("vae", "extra"):
+        (results / "reports" / name).mkdir(parents=True)
+        (results / "reports" / name / "report.md").write_text(f"# Report {name}\n\n## Table 2\n\n![curves](curves.png)\n")
+    cells = doc_reproduction.reproduction_cells(results)
+    vae = next(c for c in cells if 'id="table2"' in c)
+    assert "report `results/reports/vae/report.md`" in vae and "![curves](../results/reports/vae/curves.png)" in vae
+    assert "#### Table 2" in vae and "# Report vae" not in vae
+    assert "All numbers in <code>results/toy/cpu/metrics.json" in next(c for c in cells if 'id="fig1"' in c)
+    assert "### Report `extra`" in cells[-1]
+
+
+def test_markdown_cleaning_and_links(tmp_path):
+    src = ("::: {.callout-note}\nSee [the toy](30_exp.toy.ipynb#fig){.external} and ![fig](../results/toy/cpu/a.png)\n:::\n"
+           "## Heading {#sec-h}\n```python\n::: kept in code\n```")
+    assert doc_pages.clean_markdown(src, link=str.upper) == ("See [the toy](30_EXP.TOY.IPYNB#FIG) and "
+                                                             "![fig](../RESULTS/TOY/CPU/A.PNG)\n## Heading\n```python\n::: kept in code\n```")
+    (tmp_path / "nbs").mkdir(); (tmp_path / "results/toy/cpu").mkdir(parents=True)
+    (tmp_path / "results/toy/cpu/fig1.png").write_bytes(b"png")
+    link = doc_pages.make_linker(tmp_path / "nbs", [tmp_path], tmp_path / "site", {"30_exp.toy.ipynb": "exp.toy.html"},
+                                 "https://h.io/base")
+    assert link("../results/toy/cpu/fig1.png") == "results/toy/cpu/fig1.png"
+    assert (tmp_path / "site/results/toy/cpu/fig1.png").read_bytes() == b"png"
+    assert link("30_exp.toy.ipynb#sec") == "exp.toy.html#sec" and link("https://h.io/base/exp.toy.html") == "exp.toy.html"
+    assert link("../results/none.png") == "../results/none.png" and link.missing == ["../results/none.png"]
+
+
+def test_directives_and_page_names():
+    assert doc_pages.split_directives("#| echo: false\n#|output: asis\n#| hide\nshow_doc(f)") == \
+        ({"echo": "false", "output": "asis", "hide": ""}, "show_doc(f)")
+    assert doc_pages.default_exp(NBS / "01_estimators.ipynb") == "estimators"
+    assert page_name("nbs/30_exp.toy.ipynb") == "exp.toy.html" and page_name("01_Estimators.ipynb") == "estimators.html"
+    with pytest.raises(ValueError, match="nb must"): page_name("x.py")

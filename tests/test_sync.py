@@ -1,9 +1,17 @@
-"The library is what nbdev_export makes of the notebooks, and README.md is what the index notebook renders to."
-import filecmp, shutil, subprocess, sys
+"""What is committed agrees with its source: the library is what nbdev_export makes of the notebooks, README.md is what
+the index notebook renders to, CI runs the README's commands; and the base install (`pip install gumbel-rao`, no extras)
+needs only torch, numpy and tqdm."""
+import filecmp, re, runpy, shutil, subprocess, sys
 from pathlib import Path
+import setuptools
 from conftest import ROOT
+from render_readme import render_readme
 
 BIN = Path(sys.executable).parent
+LIBRARY = ["gumbel_rao", "gumbel_rao.core", "gumbel_rao.estimators", "gumbel_rao.zoo", "gumbel_rao.exact",
+           "gumbel_rao.data.paper"]
+EXTRAS_ONLY = ["papermill", "nbclient", "nbformat", "ipykernel", "IPython", "mkdocs", "mkdocs_jupyter", "pandas",
+               "matplotlib", "yaml", "optuna", "dask", "distributed", "nbdev", "fastcore", "execnb", "scipy"]
 
 
 def test_library_in_sync_with_notebooks(tmp_path):
@@ -11,19 +19,67 @@ def test_library_in_sync_with_notebooks(tmp_path):
     shutil.copytree(ROOT / "nbs", tmp_path / "nbs", ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
     subprocess.run([str(BIN / "nbdev_export")], cwd=tmp_path, check=True, capture_output=True)
     fresh = sorted(p.relative_to(tmp_path) for p in (tmp_path / "gumbel_rao").rglob("*.py"))
-    committed = sorted(p.relative_to(ROOT) for p in (ROOT / "gumbel_rao").rglob("*.py"))
+    placeholder = lambda p: p.name == "__init__.py" and p.stat().st_size == 0   # an empty package no notebook fills yet
+    committed = sorted(p.relative_to(ROOT) for p in (ROOT / "gumbel_rao").rglob("*.py")
+                       if not placeholder(p) or (tmp_path / p.relative_to(ROOT)).exists())
     assert fresh == committed, f"modules differ: {set(fresh) ^ set(committed)}"
     stale = [str(p) for p in fresh if not filecmp.cmp(tmp_path / p, ROOT / p, shallow=False)]
     assert not stale, f"run nbdev_export: these modules differ from the notebooks: {stale}"
 
 
 def test_readme_in_sync_with_index():
-    out = subprocess.run([str(BIN / "gumbel-rao"), "readme", "--check"], cwd=ROOT, capture_output=True, text=True)
-    assert out.returncode == 0, out.stderr
+    assert (ROOT / "README.md").read_text(encoding="utf-8") == render_readme(ROOT / "nbs" / "index.ipynb"), \
+        "README.md is out of date: run `python tools/render_readme.py`"
 
 
-def test_ci_runs_the_readme_test_command():
-    readme, ci = (ROOT / "README.md").read_text(), (ROOT / ".ci" / "run").read_text()
-    command = ".venv/bin/python -m pytest tests"
-    assert f"```bash\n{command}\n```" in readme
-    assert any(line.strip() == command for line in ci.splitlines())
+def test_readme_check_command_fails_on_a_stale_readme(tmp_path):
+    stale = tmp_path / "README.md"
+    stale.write_text("old\n")
+    run = lambda: subprocess.run([sys.executable, str(ROOT / "tools/render_readme.py"), "--check", "--output", str(stale),
+                                  "--index", str(ROOT / "nbs/index.ipynb")], capture_output=True, text=True)
+    out = run()
+    assert out.returncode == 1 and "out of date" in out.stderr
+    stale.write_text(render_readme(ROOT / "nbs" / "index.ipynb"))
+    assert run().returncode == 0
+
+
+def _readme_commands() -> list:
+    "The shell commands of README.md's `bash` blocks."
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), re.S)
+    return [line.strip() for b in blocks for line in b.splitlines() if line.strip()]
+
+
+def test_ci_runs_exactly_the_readme_commands():
+    commands = _readme_commands()
+    assert commands[-1] == ".venv/bin/python -m pytest tests" and commands[0].startswith("python3 -m venv .venv")
+    ci = [l.strip() for l in (ROOT / ".ci" / "run").read_text().splitlines() if l.strip() and not l.lstrip().startswith("#")]
+    for c in commands:   # verbatim, at the start of a line (CI may append `|| exit 1`)
+        assert any(l == c or l.startswith(c + " ||") for l in ci), f".ci/run does not run the README's command: {c}"
+
+
+def test_base_install_requires_only_torch_numpy_tqdm(monkeypatch):
+    captured = {}
+    monkeypatch.setattr(setuptools, "setup", lambda **kw: captured.update(kw))
+    monkeypatch.chdir(ROOT)
+    runpy.run_path(str(ROOT / "setup.py"))
+    name = lambda req: re.split(r"[<>=!~ \[;]", req)[0].lower()
+    assert {name(r) for r in captured["install_requires"]} == {"torch", "numpy", "tqdm"}
+    extras = {k: {name(r) for r in v} for k, v in captured["extras_require"].items()}
+    assert {"papermill", "pandas", "matplotlib"} <= extras["experiments"] and "mkdocs" in extras["docs"]
+    assert extras["experiments"] | extras["docs"] | {"pytest"} <= extras["dev"]
+
+
+def test_library_imports_without_the_extras():
+    "The library modules import in a fresh interpreter where the extras' packages cannot be imported at all."
+    blocker = f"""
+import importlib.abc, sys
+class NotInstalled(importlib.abc.MetaPathFinder):
+    def find_spec(self, name, path=None, target=None):
+        if name.split(".")[0] in {EXTRAS_ONLY!r}: raise ModuleNotFoundError(f"No module named {{name!r}} (an extra)")
+sys.meta_path.insert(0, NotInstalled())
+import {", ".join(LIBRARY)}
+print(sorted({{m.split(".")[0] for m in sys.modules}} & set({EXTRAS_ONLY!r})))
+"""
+    out = subprocess.run([sys.executable, "-c", blocker], cwd=ROOT, capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "[]", out.stdout
