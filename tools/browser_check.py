@@ -93,7 +93,7 @@ def main(argv=None) -> int:
     ap.add_argument("--height", type=int, default=2000)
     a = ap.parse_args(argv)
     site, out = Path(a.site), Path(a.out)
-    if not (site / "index.html").is_file(): sys.exit(f"no site at {site}: build it with `gumbel-rao docs`")
+    if not (site / "index.html").is_file(): sys.exit(f"no site at {site}: build it with `python tools/build_docs.py`")
     out.mkdir(parents=True, exist_ok=True)
     srv, url, failed = serve(site)
     problems = []
