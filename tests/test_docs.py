@@ -185,10 +185,10 @@ def test_paper_numbers_come_from_the_data_file(monkeypatch):
     rows = paper.paper_results()
     cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
     assert all(f"| {r['label']} |" in cells for r in rows) and "38.8" in cells and "202.6" in cells
-    changed = [dict(r, value=r["value"] / 10) for r in rows]
+    changed = [dict(r, value=r["value"] * 10) for r in rows]
     monkeypatch.setattr(paper, "paper_results", lambda table=None, path=None: [r for r in changed if table in (None, r["table"])])
     cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
-    assert "| 3.88 |" in cells and "| 20.26 |" in cells and "38.8" not in cells
+    assert "| 388.0 |" in cells and "| 2026.0 |" in cells and "| 38.8 |" not in cells
 
 
 def test_reports_replace_the_run_summaries(tmp_path):

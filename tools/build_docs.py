@@ -85,6 +85,18 @@ def settings(root: Path, # repository root
     return dict(cp["DEFAULT"])
 
 
+def blob_url(cfg: dict, # settings.ini
+            ) -> str:
+    "The repository's URL for files on its branch, e.g. `https://github.com/<user>/<repo>/blob/main`."
+    return f"{cfg.get('git_url', '').rstrip('/')}/blob/{cfg.get('branch', 'main')}"
+
+
+def doc_url(cfg: dict, # settings.ini
+           ) -> str:
+    "nbdev's URL of the published docs (doc_host + doc_baseurl); links to it become links to the local pages."
+    return cfg.get("doc_host", "").rstrip("/") + "/" + cfg.get("doc_baseurl", "").strip("/")
+
+
 @contextmanager
 def _working_dir(cwd: Path, **env):
     "Run the block in `cwd` with the environment variables `env` set; both restored afterwards."
@@ -155,7 +167,7 @@ def page_notebook(nb: Path, # a notebook in `nbs/`
                         f"({first}). nbdev runs every cell that contains an import here: keep import cells import-only")
         page = process_notebook(source, show_docs=False)
     page, title = clean_notebook(page, link)
-    git = f"{cfg.get('git_url', '').rstrip('/')}/blob/{cfg.get('branch', 'main')}"
+    git = blob_url(cfg)
     if (mod := default_exp(nb)): fix_source_links(page, f"{cfg.get('lib_path', 'gumbel_rao')}.{mod}", root, git)
     order_show_docs(page)
     note = f"<small>Source notebook: [`nbs/{nb.name}`]({git}/nbs/{nb.name})"
@@ -174,12 +186,11 @@ def mkdocs_config(cfg: dict, # settings.ini
                   nav: list, # (file, title) of every page but the home and the reproduction pages
                  ) -> dict:
     "The mkdocs.yml contents: Material theme, mkdocs-jupyter rendering saved outputs only, local MathJax."
-    doc_url = cfg.get("doc_host", "").rstrip("/") + "/" + cfg.get("doc_baseurl", "").strip("/")
     jupyter = dict(execute=False, include_source=False, no_prompt=True, cache=False, include=["*.ipynb"], toc_depth=3,
                    custom_mathjax_url=mathjax, include_requirejs=False,
                    remove_tag_config={"remove_input_tags": ["remove_input"]})
     return dict(site_name=cfg.get("title", "docs"), site_description=cfg.get("description", ""),
-                site_url=(doc_url + "/") if cfg.get("doc_host") else None, repo_url=cfg.get("git_url") or None,
+                site_url=(doc_url(cfg) + "/") if cfg.get("doc_host") else None, repo_url=cfg.get("git_url") or None,
                 edit_uri="", docs_dir=str(src), site_dir=str(out), use_directory_urls=False,
                 copyright=cfg.get("copyright", ""), extra_css=["assets/gumbel.css"],
                 theme=dict(name="material", font=False, features=["search.highlight", "navigation.top", "content.code.copy"],
@@ -213,6 +224,37 @@ def _check_out(out: Path, root: Path, nbs: Path) -> Path:
     return out
 
 
+def write_pages(notebooks: list, # the notebooks, in nbdev order
+                results: Path, # the committed results folder
+                src: Path, # site source folder
+                link, # link rewriter from `make_linker`
+                cfg: dict, # settings.ini
+                root: Path, # repository root
+               ) -> tuple[dict, list, list]:
+    "Write the page notebook of each notebook into `src`; returns `{page: nb}`, the navigation `(file, title)` and warnings."
+    shown, nav, warnings = {}, [], []
+    with _working_dir(root, IN_TEST="1"):
+        for p in notebooks:
+            page, title, w = page_notebook(p, results, link, cfg, root)
+            warnings += w + [f"{p.name}: display cell without output: {c}" for c in empty_display_cells(page)]
+            file = page_name(p).replace(".html", ".ipynb")
+            shown[page_name(p)] = page
+            (src / file).write_text(json.dumps(page), encoding="utf-8")
+            if p.name != "index.ipynb": nav.append((file, title or p.stem))
+    return shown, nav, warnings
+
+
+def write_reproduction(src: Path, # site source folder
+                       results: Path, # the committed results folder
+                       link, # link rewriter from `make_linker`
+                       blob: str, # repository blob URL, from `blob_url`
+                      ):
+    "Write the Reproduction page notebook into `src`."
+    cells = [{"cell_type": "markdown", "id": f"rep-{i}", "metadata": {}, "source": clean_markdown(c, link)}
+             for i, c in enumerate(reproduction_cells(results, blob_url=blob))]
+    (src / "reproduction.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
+
+
 def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
                out: str | Path = "docs", # site folder, replaced entirely
                results_path: str | Path | None = None, # committed results; default `<repo>/results`
@@ -224,26 +266,13 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
     results = Path(results_path).resolve() if results_path is not None else root / "results"
     notebooks = list_notebooks(nbs)
     if "index.ipynb" not in {p.name for p in notebooks}: raise ValueError(f"no index.ipynb in {nbs}: it is the home page")
-    pages, shown, nav, warnings = {p.name: page_name(p) for p in notebooks}, {}, [], []
-    doc_url = cfg.get("doc_host", "").rstrip("/") + "/" + cfg.get("doc_baseurl", "").strip("/")
     with tempfile.TemporaryDirectory(prefix="gumbel-rao-docs-") as tmp:
-        src = Path(tmp) / "src"; src.mkdir()
-        link = make_linker(nbs, [root, results.parent], src, pages, doc_url)
-        with _working_dir(root, IN_TEST="1"):
-            for p in notebooks:
-                page, title, w = page_notebook(p, results, link, cfg, root)
-                warnings += w + [f"{p.name}: display cell without output: {c}" for c in empty_display_cells(page)]
-                shown[pages[p.name]] = page
-                (src / pages[p.name].replace(".html", ".ipynb")).write_text(json.dumps(page), encoding="utf-8")
-                if p.name != "index.ipynb": nav.append((pages[p.name].replace(".html", ".ipynb"), title or p.stem))
-        git = f"{cfg.get('git_url', '').rstrip('/')}/blob/{cfg.get('branch', 'main')}"
-        rep = [{"cell_type": "markdown", "id": f"rep-{i}", "metadata": {}, "source": clean_markdown(c, link)}
-               for i, c in enumerate(reproduction_cells(results, blob_url=git))]
-        (src / "reproduction.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": rep}))
-        (src / "assets/gumbel.css").parent.mkdir(parents=True, exist_ok=True)
+        src = Path(tmp) / "src"; (src / "assets").mkdir(parents=True)
+        link = make_linker(nbs, [root, results.parent], src, {p.name: page_name(p) for p in notebooks}, doc_url(cfg))
+        shown, nav, warnings = write_pages(notebooks, results, src, link, cfg, root)
+        write_reproduction(src, results, link, blob_url(cfg))
         (src / "assets/gumbel.css").write_text(SITE_CSS)
-        mk = mkdocs_config(cfg, src, out, copy_mathjax(src), nav)
-        (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mk, sort_keys=False))
+        (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs_config(cfg, src, out, copy_mathjax(src), nav), sort_keys=False))
         run_mkdocs(Path(tmp) / "mkdocs.yml", verbose)
     (out / ".nojekyll").write_text("")
     fix_fragments(out); externalize_assets(out)

@@ -19,12 +19,12 @@ def _fmt(v) -> str:
 
 
 def _pivot_md(rows: list, row_key: str, col_keys: tuple, col_label) -> str:
-    "A markdown table of `rows` (dicts with `value`): one row per `row_key`, one column per `col_keys` combination."
+    "A markdown table of `rows` (dicts with `value`, shown to 1 decimal as in the paper): one row per `row_key`, one column per `col_keys` combination."
     cols = list(dict.fromkeys(tuple(r[k] for k in col_keys) for r in rows))
     cells = {(r[row_key], tuple(r[k] for k in col_keys)): r["value"] for r in rows}
     lines = ["| estimator | " + " | ".join(col_label(*c) for c in cols) + " |", "|---" * (len(cols) + 1) + "|"]
     for name in dict.fromkeys(r[row_key] for r in rows):
-        lines.append(f"| {name} | " + " | ".join(_fmt(cells.get((name, c), "")) for c in cols) + " |")
+        lines.append(f"| {name} | " + " | ".join(f"{cells[name, c]:.1f}" if (name, c) in cells else "" for c in cols) + " |")
     return "\n".join(lines)
 
 
@@ -38,9 +38,9 @@ def paper_table(table: int, # 1 (ListOps) or 2 (discrete VAE)
     return _pivot_md(rows, "label", ("arity", "batch_size"), lambda a, b: f"{a}-ary B={b}")
 
 
-def _claim(id, title, experiments, paper) -> dict:
-    "One claim of the paper: an anchor, a title, the experiments that test it, and what the paper says."
-    return dict(id=id, title=title, experiments=experiments, paper=paper)
+def _claim(id, title, experiments, paper, reports=None) -> dict:
+    "One claim of the paper: an anchor, a title, the experiments that test it, what the paper says, the reports that show it."
+    return dict(id=id, title=title, experiments=experiments, paper=paper, reports=reports or experiments)
 
 
 CLAIMS = [
@@ -63,7 +63,7 @@ CLAIMS = [
     _claim("fig2", "Fig. 2: VAE gradient variance, MSE against temperature, speed of training", ["vae"],
            r"(a) $\log_{10}$ trace of the gradient covariance along training, ST-GS above GR-MC{10,100,1000}; "
            r"(b) $\log_{10}$ MSE of the gradient against $\tau$ (best average $\tau$: 0.65 for ST-GS, 0.35 for "
-           r"GR-MC1000); (c) fewer iterations to reach validation-ELBO thresholds with GR-MCK."),
+           r"GR-MC1000); (c) fewer iterations to reach validation-ELBO thresholds with GR-MCK.", ["vae_fig2", "vae"]),
 ]
 
 
@@ -165,9 +165,9 @@ def _report_md(results: Path, name: str) -> str:
 
 
 def _evidence(claim: dict, results: Path) -> tuple[str | None, str | None]:
-    "The first of the claim's experiments with a committed report, and the first with a committed cpu run (or `None`s)."
-    exps = claim["experiments"]
-    return (next((e for e in exps if report_path(results, e)), None), next((e for e in exps if run_dir(results, e)), None))
+    "The first of the claim's reports that is committed, and the first of its experiments with a committed cpu run (or `None`s)."
+    return (next((r for r in claim["reports"] if report_path(results, r)), None),
+            next((e for e in claim["experiments"] if run_dir(results, e)), None))
 
 
 def _ours(claim: dict, results: Path, shown: dict, blob_url: str) -> str:
@@ -205,10 +205,10 @@ def reproduction_cells(results_path: str | Path = "results", # folder with `<exp
         paper = c["paper"]() if callable(c["paper"]) else c["paper"]
         cells.append(f'<a id="{c["id"]}"></a>\n\n## {c["title"]}\n\n**Paper.** {paper}\n\n'
                      + _ours(c, results, shown, blob_url))
-    known = {e for c in claims for e in c["experiments"]}
     names = sorted(p.name for p in results.iterdir()) if results.is_dir() else []
-    reports = sorted(p.parent.name for p in (results / "reports").glob("*/report.md") if p.parent.name not in known)
-    runs = [n for n in names if n not in known and n != "reports" and run_dir(results, n)]
+    reports = sorted(p.parent.name for p in (results / "reports").glob("*/report.md")
+                     if not any(p.parent.name in c["reports"] for c in claims))
+    runs = [n for n in names if n != "reports" and run_dir(results, n) and not any(n in c["experiments"] for c in claims)]
     if reports or runs:
         cells.append("## Other committed results\n\n" + "\n\n".join(
             [f"### Report `{n}`\n\n" + _report_md(results, n) for n in reports]
