@@ -83,9 +83,10 @@ def frontmatter_to_markdown(src: str, # text of a raw cell
 
 
 def _is_progress_bar(output: dict) -> bool:
-    "A tqdm progress bar: stderr text redrawn with carriage returns or showing a rate."
+    "tqdm's noise on stderr: a bar redrawn with carriage returns or showing a rate, its `TqdmWarning`, blank lines."
     text = "".join(output.get("text", "")) if output.get("output_type") == "stream" else ""
-    return output.get("name") == "stderr" and ("\r" in text or re.search(r'\d(it/s|s/it)\]', text) is not None)
+    bar = "\r" in text or re.search(r'\d(it/s|s/it)\]', text) is not None
+    return output.get("name") == "stderr" and (bar or "TqdmWarning" in text or not text.strip())
 
 
 def clean_code_cell(cell: dict, # a code cell of a processed notebook (changed in place)
