@@ -200,7 +200,7 @@ def test_reports_replace_the_run_summaries(tmp_path):
     cells = doc_reproduction.reproduction_cells(results)
     vae = next(c for c in cells if 'id="table2"' in c)
     assert "report `results/reports/vae/report.md`" in vae and "![curves](../results/reports/vae/curves.png)" in vae
-    assert "#### Table 2" in vae and "# Report vae" not in vae
+    assert "#### Table 2" in vae and "# Report vae" not in vae and "*Report vae*" in vae
     assert "All numbers in <code>results/toy/cpu/metrics.json" in next(c for c in cells if 'id="fig1"' in c)
     assert "### Report `extra`" in cells[-1]
 

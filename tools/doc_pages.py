@@ -164,6 +164,12 @@ def make_linker(nbs_dir: Path, # folder relative links in notebooks are relative
     return link
 
 
+def _source_of(output: dict) -> str:
+    "The `text/markdown` of an output as one string."
+    md = output["data"]["text/markdown"]
+    return md if isinstance(md, str) else "".join(md)
+
+
 def _clean_cell(cell: dict, link=None) -> tuple[dict | None, str | None]:
     "One processed cell ready for the page, and the title it declares (front matter or a `# ` heading), if any."
     src = _source(cell)
@@ -180,12 +186,6 @@ def _clean_cell(cell: dict, link=None) -> tuple[dict | None, str | None]:
     cell["source"] = clean_markdown(src, link)
     m = re.search(r'^#\s+(.+?)\s*$', cell["source"], re.M)
     return cell, m.group(1) if m else None
-
-
-def _source_of(output: dict) -> str:
-    "The `text/markdown` of an output as one string."
-    md = output["data"]["text/markdown"]
-    return md if isinstance(md, str) else "".join(md)
 
 
 def clean_notebook(nb: dict, # a notebook processed by nbdev (changed in place)

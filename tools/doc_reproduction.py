@@ -159,9 +159,10 @@ def _experiment_md(results: Path, exp: str, blob_url: str = "") -> str:
 
 
 def _report_md(results: Path, name: str) -> str:
-    "The committed report of `name`, headings under the claim's, links as seen from `nbs/`."
+    "The committed report of `name`, its title in italics, headings under the claim's, links as seen from `nbs/`."
     text = report_path(results, name).read_text(encoding="utf-8")
-    return _embed(text, f"../{results.name}/reports/{name}", 2)
+    title = re.match(r'#\s+(.*)', text)
+    return (f"*{title.group(1).strip()}*\n\n" if title else "") + _embed(text, f"../{results.name}/reports/{name}", 2)
 
 
 def _evidence(claim: dict, results: Path) -> tuple[str | None, str | None]:
