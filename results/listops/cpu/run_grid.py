@@ -52,7 +52,7 @@ def write_table(out: Path, estimators, taus, seeds, max_len: int) -> str:
         row = [f"{cells[est, t]['acc']:.1f} ({paper.get((est, t), '-')}) | {cells[est, t]['f1']:.1f}" if (est, t) in cells else "- | -" for t in taus]
         lines.append(f"| {est} | " + " | ".join(row) + " |")
     if base:
-        lines += ["", f"Baselines on the same test set: left-branching trees F1 {100 * base['left_branching_f1']:.1f}, balanced trees F1 "
+        lines += ["", f"Baselines on the same test set: left-branching trees F1 {100 * base['left_branching_f1']:.1f}, " + (f"right-branching trees F1 {100 * base['right_branching_f1']:.1f}, " if 'right_branching_f1' in base else '') + f"balanced trees F1 "
                       f"{100 * base['balanced_f1']:.1f}, majority label accuracy {100 * base['majority_accuracy']:.1f}."]
     if cells:
         c = next(iter(cells.values()))
