@@ -173,7 +173,7 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
     state = load_checkpoint(ckpt, model, optimizer, gens, config) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0))
     data = {key: v.to(device) for key, v in encode_listops(splits["train"]).items()}
     n, window, t0 = len(splits["train"]), [], time.perf_counter()
-    for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train"):
+    for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train", mininterval=5):
         index = torch.randint(0, n, (prm["batch_size"],), generator=batch_gen).to(device)
         window.append(train_step(model, est, optimizer, listops_batch(data, index), prm["clip"]))
         state["iteration"] = done = it + 1
