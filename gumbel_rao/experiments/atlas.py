@@ -15,7 +15,8 @@ from .scales import resolve_scale, check_presets
 
 # %% auto #0
 __all__ = ['PRESETS', 'estimator_specs', 'estimate_gradients', 'measure', 'atlas', 'best_table', 'headline', 'headlines',
-           'best_pivot', 'estimator_colours', 'plot_metric', 'cost_fn', 'costs', 'check_params', 'run']
+           'best_pivot', 'estimator_colours', 'plot_metric_panel', 'plot_metric', 'cost_fn', 'cost_row', 'costs',
+           'check_params', 'run']
 
 # %% ../../nbs/33_exp.atlas.ipynb #30613112
 def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(k=4)"); `None`: every registered non-ablation estimator
@@ -146,32 +147,41 @@ def estimator_colours(labels: list, # estimator labels
     out.update({l: palette[i % len(palette)] for i, l in enumerate(others)})
     return out
 
+# %% ../../nbs/33_exp.atlas.ipynb #66a07b5d
+def plot_metric_panel(ax, # a matplotlib axes
+                      df: pd.DataFrame, # the atlas records of one problem
+                      metric: str, # the column to draw
+                      colours: dict, # label -> colour for every estimator, from `estimator_colours`
+                     ):
+    "One log-log panel of `metric` against tau, a line per estimator (dashed horizontal: tau-free; non-positive values left out)."
+    from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator
+    for i, lab in enumerate(colours):
+        g = df[(df.estimator == lab) & (df[metric] > 0)].sort_values("tau")
+        if g.empty: continue
+        if g["tau"].isna().all(): ax.axhline(g[metric].iloc[0], color=colours[lab], ls="--", label=lab)
+        else: ax.plot(g["tau"], g[metric], "o-" if i < 12 else "s-", ms=3, color=colours[lab], label=lab)
+    ax.set(xscale="log", yscale="log")
+    taus = sorted(set(df["tau"].dropna()))
+    if taus:
+        ax.set_xlim(taus[0] * 0.9, taus[-1] * 1.1); ax.xaxis.set_minor_locator(NullLocator())
+        ax.xaxis.set_major_locator(FixedLocator(taus)); ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+
 # %% ../../nbs/33_exp.atlas.ipynb #1a692b05
 def plot_metric(df: pd.DataFrame, # atlas records
                 metrics: tuple = ("mse",), # columns to plot, one row of panels each
                 path: str | Path | None = None, # save the figure here (PNG) if given
                ):
-    "Log-scale curves of `metrics` vs tau per estimator, one panel per problem; returns the figure."
+    "Log-scale curves of `metrics` vs tau per estimator, one panel per problem, one legend below; returns the figure."
     import matplotlib
     if path is not None: matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator
-    probs, labels = list(dict.fromkeys(df["problem"])), list(dict.fromkeys(df["estimator"]))
-    colours, taus, legend_rows = estimator_colours(labels), sorted(set(df["tau"].dropna())), math.ceil(len(labels) / 8)
-    names = dict(mse="MSE", trace_var="trace variance", bias_sq="squared bias")
+    probs, colours = list(dict.fromkeys(df["problem"])), estimator_colours(list(dict.fromkeys(df["estimator"])))
+    names, legend_rows = dict(mse="MSE", trace_var="trace variance", bias_sq="squared bias"), math.ceil(len(colours) / 8)
     fig, axes = plt.subplots(len(metrics), len(probs), figsize=(3.4 * len(probs), 3.0 * len(metrics) + 0.3 + 0.22 * legend_rows), squeeze=False)
     for (r, metric), (c, prob) in ((a, b) for a in enumerate(metrics) for b in enumerate(probs)):
-        ax = axes[r, c]
-        for i, lab in enumerate(labels):
-            g = df[(df.problem == prob) & (df.estimator == lab) & (df[metric] > 0)].sort_values("tau")
-            if g.empty: continue
-            if g["tau"].isna().all(): ax.axhline(g[metric].iloc[0], color=colours[lab], ls="--", label=lab)
-            else: ax.plot(g["tau"], g[metric], "o-" if i < 12 else "s-", ms=3, color=colours[lab], label=lab)
-        ax.set(xscale="log", yscale="log", title=prob if r == 0 else None, xlabel="tau" if r == len(metrics) - 1 else None,
-               ylabel=names.get(metric, metric) if c == 0 else None)
-        if taus:
-            ax.set_xlim(taus[0] * 0.9, taus[-1] * 1.1); ax.xaxis.set_minor_locator(NullLocator())
-            ax.xaxis.set_major_locator(FixedLocator(taus)); ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+        plot_metric_panel(axes[r, c], df[df.problem == prob], metric, colours)
+        axes[r, c].set(title=prob if r == 0 else None, xlabel="tau" if r == len(metrics) - 1 else None,
+                       ylabel=names.get(metric, metric) if c == 0 else None)
     handles = {h.get_label(): h for ax in axes.flat for h in ax.get_lines()}
     fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(len(handles), 8), fontsize=8)
     fig.tight_layout(rect=(0, (0.3 + 0.22 * legend_rows) / fig.get_figheight(), 1, 1))
@@ -191,6 +201,21 @@ def cost_fn(logits: torch.Tensor, # the logits, (batch, variables, categories)
     s = est.surrogate((d * w).sum((-2, -1)))
     return (s - s.detach()).expand(logits.shape)
 
+# %% ../../nbs/33_exp.atlas.ipynb #d936453c
+def cost_row(spec: dict, # from `estimator_specs`
+             logits: torch.Tensor, # the logits, (batch, variables, categories)
+             repeats: int = 10, # timed repetitions
+             tau: float = 0.5, # temperature for estimators that take one
+             memory: bool = True, # also measure peak memory (on the CPU, in a subprocess)
+            ) -> dict:
+    "Median seconds (this thread's CPU time on the CPU) and peak bytes of one forward+backward of `spec`'s estimator."
+    clock = "thread" if logits.device.type == "cpu" else "wall"
+    hp = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
+    seconds = time_forward_backward(lambda t: cost_fn(t, spec["name"], **hp), logits, repeats, clock=clock)
+    peak = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(logits.shape), logits.device, name=spec["name"], **hp)
+            if memory else float("nan"))
+    return dict(estimator=spec["label"], seconds=seconds, peak_bytes=peak)
+
 # %% ../../nbs/33_exp.atlas.ipynb #89ab240a
 def costs(specs: list, # from `estimator_specs`
           shape: tuple = (200, 15, 16), # (batch, variables, categories) of the logits
@@ -200,20 +225,12 @@ def costs(specs: list, # from `estimator_specs`
           device="cpu", # where to run
           memory: bool = True, # also measure peak memory (on the CPU, a subprocess per estimator)
          ) -> tuple:
-    "Per estimator: seconds and peak bytes of one forward+backward, and ratios to ST-GS; plus notes."
-    device = torch.device(device)
-    clock = "thread" if device.type == "cpu" else "wall"
+    "Per estimator: `cost_row`, and the ratios to ST-GS (measured first); plus notes on the meters and on skipped estimators."
     logits = torch.randn(shape, generator=torch.Generator().manual_seed(seed)).to(device)
     ref = dict(label="st-gs", name="st-gs", hparams={}, tau_param="tau")
-    rows, notes = [], [f"cost meters: gumbel_rao.timing.time_forward_backward (clock={clock!r}) and peak_memory_bytes"]
+    rows, notes = [], [f"cost meters: gumbel_rao.timing.time_forward_backward (clock {'thread' if logits.device.type == 'cpu' else 'wall'}) and peak_memory_bytes"]
     for spec in [ref] + [s for s in specs if s["label"] != "st-gs"]:
-        hp = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
-        try:
-            fn = lambda t: cost_fn(t, spec["name"], **hp)
-            row = dict(estimator=spec["label"], seconds=time_forward_backward(fn, logits, repeats, clock=clock))
-            row["peak_bytes"] = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(shape), device, name=spec["name"], **hp)
-                                 if memory else float("nan"))
-            rows.append(row)
+        try: rows.append(cost_row(spec, logits, repeats, tau, memory))
         except Exception as e: notes.append(f"cost of {spec['label']} skipped: {type(e).__name__}: {e}")
     df = pd.DataFrame(rows).set_index("estimator")
     df["time_ratio"] = df["seconds"] / df.loc["st-gs", "seconds"]

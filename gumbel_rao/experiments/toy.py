@@ -17,7 +17,7 @@ from .scales import resolve_scale, check_presets
 # %% auto #0
 __all__ = ['REGIONS', 'PRESETS', 'CURVE_POINTS', 'fixed_a_loss', 'toy_gradients', 'simplex_grid', 'ternary_xy', 'grid_gradients',
            'log10_improvement', 'improvement_metrics', 'grid_improvement', 'check_params', 'curve_estimators',
-           'tau_curves', 'ternary_axes', 'plot_objective', 'plot_figure1', 'plot_tau_curves', 'run']
+           'tau_curves', 'ternary_axes', 'plot_objective', 'plot_figure1', 'plot_tau_panel', 'plot_tau_curves', 'run']
 
 # %% ../../nbs/30_exp.toy.ipynb #d10ba5d2
 def fixed_a_loss(p: torch.Tensor, # the points where A is evaluated, shape (3,) or (P, 3)
@@ -83,11 +83,12 @@ def log10_improvement(st_grads: torch.Tensor, # ST-GS estimates, shape (P, S, 3)
     (v_st, se_st), (v_gr, se_gr) = trace_variance(st_grads, 1), trace_variance(gr_grads, 1)
     return v_st.log10() - v_gr.log10(), ((se_st / v_st) ** 2 + (se_gr / v_gr) ** 2).sqrt() / math.log(10)
 
-# %% ../../nbs/30_exp.toy.ipynb #16218ade
+# %% ../../nbs/30_exp.toy.ipynb #171c8bbe
 REGIONS = dict(centre=lambda p: (p - SIMPLEX_TARGET).abs().amax(-1) <= 0.12,
                edges=lambda p: p.amin(-1) <= 0.1,
                corners=lambda p: p.amax(-1) >= 0.8)
 
+# %% ../../nbs/30_exp.toy.ipynb #16218ade
 def improvement_metrics(delta: torch.Tensor, # log10 improvement per point, shape (P,)
                         delta_se: torch.Tensor, # its standard error, shape (P,)
                         probs: torch.Tensor, # the points, shape (P, 3)
@@ -245,6 +246,23 @@ def plot_figure1(delta: dict, # tau -> log10 improvement per grid point (numpy, 
     if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
     return fig
 
+# %% ../../nbs/30_exp.toy.ipynb #76d92f12
+def plot_tau_panel(ax, # a matplotlib axes
+                   rows: list, # the rows of `tau_curves` at one point
+                   key: str, # "trace_var" or "mse"
+                   names: list, # every estimator's label, in the order that fixes its colour
+                  ):
+    "One log-log panel of `key` against tau at one point: error bars of 2 standard errors, ST-GS and GR-MCK solid, the others dashed."
+    import matplotlib.pyplot as plt
+    main = lambda name: parse_estimator_label(name)[0] in ("st-gs", "gr-mck")
+    for c, name in enumerate(names):
+        sel = [r for r in rows if r["estimator"] == name]
+        ax.errorbar([r["tau"] for r in sel], [r[key] for r in sel], [2 * r[key + "_se"] for r in sel], color=plt.cm.tab20(c % 20),
+                    marker="o", ms=3, lw=1.2 if main(name) else 0.9, ls="-" if main(name) else "--", capsize=2, label=name)
+    low, high = [r[key] for r in rows if main(r["estimator"])], [r[key] for r in rows if r[key] > 0]
+    ax.set(xscale="log", yscale="log"); ax.grid(alpha=0.3)
+    if low and high: ax.set_ylim(min(low) / 30, max(high) * 3)   # an estimator that flattens to 0 is clipped
+
 # %% ../../nbs/30_exp.toy.ipynb #5f6384b0
 def plot_tau_curves(rows: list, # from `tau_curves`
                     path=None, # save a PNG here if given
@@ -254,19 +272,12 @@ def plot_tau_curves(rows: list, # from `tau_curves`
     if path is not None: matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     points, names = list(dict.fromkeys(r["point"] for r in rows)), list(dict.fromkeys(r["estimator"] for r in rows))
-    main = lambda name: parse_estimator_label(name)[0] in ("st-gs", "gr-mck")
     fig, axes = plt.subplots(2, len(points), figsize=(3.6 * len(points), 6), squeeze=False, sharex=True)
     for (i, (key, lab)), (j, pt) in ((a, b) for a in enumerate((("trace_var", "trace variance"), ("mse", "MSE"))) for b in enumerate(points)):
-        ax, at = axes[i, j], [r for r in rows if r["point"] == pt]
-        for c, name in enumerate(names):
-            sel = [r for r in at if r["estimator"] == name]
-            ax.errorbar([r["tau"] for r in sel], [r[key] for r in sel], [2 * r[key + "_se"] for r in sel], color=plt.cm.tab20(c % 20),
-                        marker="o", ms=3, lw=1.2 if main(name) else 0.9, ls="-" if main(name) else "--", capsize=2, label=name)
-        low, high = [r[key] for r in at if main(r["estimator"])], [r[key] for r in at if r[key] > 0]
-        ax.set(xscale="log", yscale="log", xlabel="tau" if i == 1 else None, ylabel=lab if j == 0 else None)
-        ax.grid(alpha=0.3)
-        if low and high: ax.set_ylim(min(low) / 30, max(high) * 3)
-        if i == 0: ax.set_title(f"{pt}: p = {tuple(round(x, 2) for x in at[0]['p'])}", fontsize=9)
+        at = [r for r in rows if r["point"] == pt]
+        plot_tau_panel(axes[i, j], at, key, names)
+        axes[i, j].set(xlabel="tau" if i == 1 else None, ylabel=lab if j == 0 else None)
+        if i == 0: axes[i, j].set_title(f"{pt}: p = {tuple(round(x, 2) for x in at[0]['p'])}", fontsize=9)
     fig.tight_layout()
     axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
     if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
