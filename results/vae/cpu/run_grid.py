@@ -124,7 +124,9 @@ def main(argv=None):
         with ProcessPoolExecutor(max(1, args.workers), mp_context=mp.get_context("spawn")) as pool:
             futures = [pool.submit(run_one, c, args.out, args.scale, args.device) for c in todo]
             for f in as_completed(futures):
-                cfg, bound, wall = f.result()
+                try: cfg, bound, wall = f.result()
+                except Exception as e:   # one failed run (e.g. a diverging estimator) must not stop the others
+                    print(f"a run failed: {type(e).__name__}: {e}", flush=True); continue
                 print(f"{run_dir(args.out, cfg).name}: test bound {bound:.2f} nats ({wall:.0f} s)", flush=True)
     write_table(args.out)
     print(f"wrote {Path(args.out) / 'table.md'}")
