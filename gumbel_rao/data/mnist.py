@@ -63,7 +63,8 @@ def load_binarized_mnist(split: str, # "train" (50,000 images), "valid" (10,000)
                          device: str | torch.device = "cpu", # where the tensor goes
                         ) -> torch.Tensor:
     "The fixed binarization of MNIST as a `(N, 784)` float32 tensor of 0/1."
-    rows, sha_file, sha_array = MNIST_FILES[mnist_file(split) and split]
+    shipped = mnist_file(split)   # checks the split's name
+    rows, sha_file, sha_array = MNIST_FILES[split]
     pixels = None
     if cache is not False:
         cached = Path(cache if cache is not None else cache_dir()) / f"binarized_mnist_{split}.npy"
@@ -72,8 +73,8 @@ def load_binarized_mnist(split: str, # "train" (50,000 images), "valid" (10,000)
             if pixels.dtype != np.uint8 or hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest() != sha_array: pixels = None
         except (OSError, ValueError): pixels = None
     if pixels is None:
-        pixels = decode_amat(mnist_file(split), rows, sha_file)
-        if hashlib.sha256(pixels.tobytes()).hexdigest() != sha_array: raise ValueError(f"{mnist_file(split)}: decoded content does not match sha256 {sha_array}")
+        pixels = decode_amat(shipped, rows, sha_file)
+        if hashlib.sha256(pixels.tobytes()).hexdigest() != sha_array: raise ValueError(f"{shipped}: decoded content does not match sha256 {sha_array}")
         if cache is not False:
             cached.parent.mkdir(parents=True, exist_ok=True)
             with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npy", delete=False) as f: np.save(f, pixels)
