@@ -29,13 +29,21 @@ def parameterized_notebooks(nbs_path: str | Path = "nbs", # the notebooks folder
         if cells: found.append(path)
     return found
 
+
+# %% ../nbs/40_runner.ipynb #dc4c2c1b
 def notebook_parameters(path: str | Path, # a parameterized notebook
                        ) -> dict:
-    "The parameter names and defaults declared in the notebook's `parameters` cell (as papermill sees them)."
-    from papermill.translators import papermill_translators
+    "The parameter names declared in the notebook's `parameters` cell, each with the source text of its default."
+    import ast
     cells = parameters_cells(path)
     if len(cells) != 1: raise ValueError(f"{path} must have exactly one cell tagged 'parameters', found {len(cells)}")
-    return {p.name: p.default for p in papermill_translators.find_translator("python", "python").inspect(cells[0])}
+    source = cells[0].source
+    out = {}
+    for node in ast.parse(source).body:
+        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
+        for t in targets:
+            if isinstance(t, ast.Name): out[t.id] = ast.get_source_segment(source, node.value)
+    return out
 
 # %% ../nbs/40_runner.ipynb #79645b38
 def kernel_name(path: str | Path, # a notebook
