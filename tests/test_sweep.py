@@ -41,7 +41,10 @@ def test_kill_and_resume(tmp_path):
     args = ["sweep", config, "--out", out, "--heartbeat", "1"]
     first = _cli(*args)
     deadline = time.time() + 90
-    while not ((out / "store.db").exists() and finished_runs(open_storage(store, 1), ["demo/smoke/all"]) >= 2):
+    def midway():   # two runs finished and a third one running
+        if not (out / "store.db").exists() or finished_runs(open_storage(store, 1), ["demo/smoke/all"]) < 2: return False
+        return any(t.state.name == "RUNNING" for t in _trials(store, ["demo/smoke/all"]))
+    while not midway():
         assert time.time() < deadline and first.poll() is None, first.communicate()[0][-3000:]
         time.sleep(0.2)
     os.killpg(first.pid, signal.SIGKILL); first.wait()
