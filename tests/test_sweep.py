@@ -74,6 +74,12 @@ def test_failures_are_recorded_and_reported(tmp_path):
     assert len(failed) == 2 and all("RuntimeError: demo failure at x=" in tb for tb in failed.traceback)
     report = write_report(tmp_path / "sweep").read_text()
     assert "## Failures (2)" in report and "demo failure at x=0.5" in report and "fail=False" in report
+    again = sweep(config, "smoke", out=tmp_path / "sweep", heartbeat_interval=1, retry_failed=True)   # the failed runs only
+    assert (again["complete"], again["failed"]) == (2, 2) and len(load_runs(tmp_path / "sweep")) == 4
+    import optuna
+    store = open_storage(f"sqlite:///{tmp_path / 'sweep' / 'store.db'}")
+    assert [t.state.name for t in optuna.load_study(study_name="demo/smoke/fail=True", storage=store).trials] == ["FAIL"] * 4
+    assert [t.state.name for t in optuna.load_study(study_name="demo/smoke/fail=False", storage=store).trials] == ["COMPLETE"] * 2
 
 
 @pytest.mark.parametrize("scale, message", [
