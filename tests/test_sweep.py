@@ -118,3 +118,22 @@ def test_concurrent_sweeps_on_one_store_lose_nothing(tmp_path):
         trials = _trials(store, [f"{name}/smoke/all"])
         assert _complete_keys(trials) == ["grid00-seed0", "grid01-seed0", "grid02-seed0"]   # each run once, none lost
         assert list(load_runs(tmp_path / name).state) == ["complete"] * 3
+
+
+def _claim_all(store):
+    "Claim waiting trials of the study 'race' until none is left; return their numbers."
+    import optuna
+    from gumbel_rao.sweep import claim_trial
+    study, claimed = optuna.load_study(study_name="race", storage=open_storage(store, 1)), []
+    while (trial := claim_trial(study)) is not None: claimed.append(trial.number)
+    return claimed
+
+
+def test_racing_workers_claim_each_trial_once(tmp_path):
+    import multiprocessing, optuna
+    store = f"sqlite:///{tmp_path / 'race.db'}"
+    study = optuna.create_study(study_name="race", storage=open_storage(store, 1))
+    for i in range(40): study.enqueue_trial({}, user_attrs=dict(run=f"r{i}"))
+    with multiprocessing.get_context("fork").Pool(4) as pool: claims = pool.map(_claim_all, [store] * 4)
+    numbers = sorted(n for c in claims for n in c)
+    assert numbers == list(range(40)), f"claimed twice: {sorted({n for n in numbers if numbers.count(n) > 1})}"
