@@ -133,7 +133,7 @@ def check_scale(spec: dict, # config["scales"][scale]
         check_knob(name, None, declared, f"{where}.search.space.{name}"); search_distribution(dist, f"{where}.search.space.{name}")
     if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
         raise ValueError(f"config key {where}.seeds must be a non-empty list of integers, got {spec.get('seeds')}")
-    for device, s in check_section(spec.get("seconds_per_run", {}), dict(cpu=(int, float, type(None)), cuda=(int, float, type(None))), f"{where}.seconds_per_run").items(): pass
+    check_section(spec.get("seconds_per_run", {}), dict(cpu=(int, float, type(None)), cuda=(int, float, type(None))), f"{where}.seconds_per_run")
     return spec
 
 # %% ../nbs/41_sweep.ipynb #27ba8ba5
