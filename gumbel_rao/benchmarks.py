@@ -9,9 +9,10 @@ import torch
 from .core import resolve_device
 from .estimators import gumbel_rao
 from .timing import median_seconds, time_forward_backward, time_uniform_floor, peak_memory_bytes
+from .experiments.scales import resolve_scale, check_presets
 
 # %% auto #0
-__all__ = ['SCALES', 'gumbel_rao_straightforward', 'benchmark_gumbel_rao', 'steady_speed', 'time_training_step']
+__all__ = ['PRESETS', 'gumbel_rao_straightforward', 'benchmark_gumbel_rao', 'steady_speed', 'time_training_step']
 
 # %% ../nbs/90_benchmarks.ipynb #4aedb4b8
 def gumbel_rao_straightforward(logits: torch.Tensor, # unnormalised log-probabilities, categories last
@@ -33,9 +34,9 @@ def gumbel_rao_straightforward(logits: torch.Tensor, # unnormalised log-probabil
     return d + y - y.detach()
 
 # %% ../nbs/90_benchmarks.ipynb #1fd1e40c
-SCALES = dict(smoke=dict(shape=(20, 15, 16), ks=(1, 10), repeats=2, steady_shapes=((20, 15, 16),), processes=2),
-              cpu=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=5, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5),
-              paper=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=20, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5))
+PRESETS = check_presets(dict(smoke=dict(shape=(20, 15, 16), ks=(1, 10), repeats=2, steady_shapes=((20, 15, 16),), processes=2),
+                             cpu=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=5, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5),
+                             paper=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=20, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5)))
 
 # %% ../nbs/90_benchmarks.ipynb #c864f427
 def benchmark_gumbel_rao(shape: tuple = (200, 15, 16), # logits shape

@@ -134,7 +134,7 @@ def test_math_is_rendered_by_local_mathjax(site):
         assert scripts and not urlsplit(scripts[0]).scheme, f"{name}: MathJax is not loaded locally: {scripts}"
         assert (out / urlsplit(scripts[0]).path).is_file() and "local/gumbel" in scripts[0]
         assert 'type="text/x-mathjax-config"' in (out / name).read_text(encoding="utf-8")
-        assert re.search(r'\$[^$\n]*\\[a-zA-Z]+[^$\n]*\$', "".join(pages[name].text)), f"{name}: no TeX for MathJax"
+        assert re.search(r'\$[^$\n]+\$', "".join(pages[name].text)), f"{name}: no TeX for MathJax"
 
 
 def test_no_traceback_or_leftover_markup(site):
