@@ -54,10 +54,11 @@ def load_config(path: str | Path, # a YAML file
 # %% ../nbs/41_sweep.ipynb #755fe096
 def is_estimator(label: str, # an estimator name, e.g. "st-gs" or "gr-mc100"
                 ) -> bool:
-    "Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1."
-    from gumbel_rao.estimators import list_estimators
-    m = re.fullmatch(r"gr-mc(\d+)", str(label))
-    return (m is not None and int(m.group(1)) >= 1) or label in list_estimators()
+    "Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1 (read by `parse_estimator_label`)."
+    from gumbel_rao.estimators import list_estimators, parse_estimator_label
+    try: name, hparams = parse_estimator_label(str(label))
+    except ValueError: return False
+    return name in list_estimators() and hparams.get("k", 1) >= 1
 
 # %% ../nbs/41_sweep.ipynb #bb405ed6
 def check_section(section, # a mapping from the config
