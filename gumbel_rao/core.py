@@ -4,13 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #86ba7df2
 from __future__ import annotations
-import math
+import math, os, sys
+from pathlib import Path
 import torch
 
 # %% auto #0
 __all__ = ['resolve_device', 'log_exponential_from_uniform', 'log_exponential', 'exponential', 'gumbel', 'check_logits',
            'check_positive', 'check_count', 'check_one_hot', 'one_hot_argmax', 'sample_one_hot',
-           'one_hot_sample_or_check', 'conditional_gumbel_from', 'conditional_gumbel', 'softmax_jvp']
+           'one_hot_sample_or_check', 'conditional_gumbel_from', 'conditional_gumbel', 'softmax_jvp', 'cache_dir']
 
 # %% ../nbs/00_core.ipynb #5f665bfa
 def resolve_device(device: str | torch.device = "auto", # "auto", "cpu", "cuda", "cuda:1", or a `torch.device`
@@ -165,3 +166,12 @@ def softmax_jvp(probs: torch.Tensor, # softmax output p, categories on the last 
                ) -> torch.Tensor:
     "$(\\mathrm{diag}(p) - p p^\\top) v = p \\odot (v - \\langle p, v\\rangle)$ along the last dimension."
     return probs * (vector - (probs * vector).sum(-1, keepdim=True))
+
+# %% ../nbs/00_core.ipynb #38c18752
+def cache_dir() -> Path:
+    "The cache directory: `$GUMBEL_RAO_CACHE`, else the platform's user cache folder `gumbel-rao` (not created here)."
+    if os.environ.get("GUMBEL_RAO_CACHE"): return Path(os.environ["GUMBEL_RAO_CACHE"]).expanduser()
+    if sys.platform == "darwin": base = Path.home() / "Library" / "Caches"
+    elif os.name == "nt": base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
+    else: base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "gumbel-rao"

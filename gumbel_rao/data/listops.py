@@ -9,12 +9,13 @@ from importlib.resources import files
 from pathlib import Path
 from typing import NamedTuple
 import torch
+from ..core import cache_dir
 
 # %% auto #0
 __all__ = ['OPERATORS', 'END', 'TEST_FILE', 'TEST_SHA256', 'SPLIT_SIZES', 'VOCAB', 'TOKEN_ID', 'listops_value',
            'random_listops_tree', 'tree_to_expression', 'tree_leaves', 'tree_depth', 'generate_listops',
-           'ListOpsExample', 'parse_expression', 'tree_spans', 'read_listops', 'cache_dir', 'official_test_lines',
-           'load_listops', 'encode_listops', 'listops_batch']
+           'ListOpsExample', 'parse_expression', 'tree_spans', 'read_listops', 'official_test_lines', 'load_listops',
+           'encode_listops', 'listops_batch']
 
 # %% ../../nbs/11_data.listops.ipynb #d712eb73
 OPERATORS = ("MIN", "MAX", "MED", "SM")  # the d20s operators (FIRST and LAST exist in the original code, switched off)
@@ -145,11 +146,6 @@ def read_listops(source, # a path (`.tsv` or `.tsv.xz`) or an iterable of lines
 TEST_FILE = files("gumbel_rao.data") / "files" / "test_d20s.tsv.xz"   # the official test set, shipped with the package
 TEST_SHA256 = "72dcef3c97146641ae528b41c649e2d59d58b689112ea23144717be4b92166c4"   # of the .xz file (SOURCES.md)
 SPLIT_SIZES = dict(train=90_000, valid=1_000)  # the generated splits
-
-def cache_dir() -> Path:
-    "Where generated data is cached: `$GUMBEL_RAO_CACHE`, else `$XDG_CACHE_HOME/gumbel_rao`, else `~/.cache/gumbel_rao`."
-    if os.environ.get("GUMBEL_RAO_CACHE"): return Path(os.environ["GUMBEL_RAO_CACHE"])
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "gumbel_rao"
 
 def official_test_lines() -> list:
     data = TEST_FILE.read_bytes()

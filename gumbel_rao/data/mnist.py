@@ -8,10 +8,11 @@ import hashlib, lzma, os, sys, tempfile
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
+from ..core import cache_dir
 import torch
 
 # %% auto #0
-__all__ = ['MNIST_FILES', 'PIXELS', 'mnist_file', 'cache_dir', 'decode_amat', 'load_binarized_mnist']
+__all__ = ['MNIST_FILES', 'PIXELS', 'mnist_file', 'decode_amat', 'load_binarized_mnist']
 
 # %% ../../nbs/10_data.mnist.ipynb #daea5eb1
 MNIST_FILES = {  # split -> (rows, sha256 of the .amat.xz file, sha256 of the decoded uint8 array)
@@ -26,15 +27,6 @@ def mnist_file(split: str, # "train", "valid" or "test"
     "Path of the shipped `binarized_mnist_{split}.amat.xz`."
     if split not in MNIST_FILES: raise ValueError(f"split must be one of {list(MNIST_FILES)}, got {split!r}")
     return Path(str(files("gumbel_rao.data") / "files" / f"binarized_mnist_{split}.amat.xz"))
-
-# %% ../../nbs/10_data.mnist.ipynb #38c18752
-def cache_dir() -> Path:
-    "The cache directory: `$GUMBEL_RAO_CACHE`, else the platform's user cache folder `gumbel-rao` (not created here)."
-    if os.environ.get("GUMBEL_RAO_CACHE"): return Path(os.environ["GUMBEL_RAO_CACHE"]).expanduser()
-    if sys.platform == "darwin": base = Path.home() / "Library" / "Caches"
-    elif os.name == "nt": base = Path(os.environ.get("LOCALAPPDATA", Path.home() / "AppData" / "Local"))
-    else: base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    return base / "gumbel-rao"
 
 # %% ../../nbs/10_data.mnist.ipynb #9a761483
 def decode_amat(path: str | Path, # a `.amat.xz` file
