@@ -12,7 +12,8 @@ from .runner import notebook_parameters, execute_notebook, find_experiment
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
            'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search', 'study_name',
            'plan_runs', 'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
-           'scalar_metrics', 'heartbeat', 'run_trial', 'run_dir', 'work', 'finished_runs', 'run_workers', 'sweep']
+           'scalar_metrics', 'heartbeat', 'run_trial', 'run_dir', 'best_configuration', 'plan_finals', 'work',
+           'finished_runs', 'run_workers', 'sweep']
 
 # %% ../nbs/41_sweep.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -22,13 +23,16 @@ scale = "smoke"         # unused; part of the experiment contract
 x = 0.0                 # the knob to tune
 estimator = "st-gs"     # recorded only
 fail = False            # raise instead of finishing
-sleep = 0.0             # seconds to wait before finishing'''
+sleep = 0.0             # seconds to wait before finishing
+noise_scale = 0.01      # the test metric's extra error (a final evaluation lowers it)
+resume_from = None      # a finished run's folder to evaluate again'''
 _DEMO_BODY = '''import json, random, time
 from pathlib import Path
 time.sleep(sleep)
 if fail: raise RuntimeError(f"demo failure at x={x}")
 noise = random.Random(seed).gauss(0, 0.01)
-metrics = dict(valid=(x - 0.3) ** 2 + noise, test=(x - 0.3) ** 2 + noise + 0.01, estimator=estimator)
+metrics = dict(valid=(x - 0.3) ** 2 + noise, test=(x - 0.3) ** 2 + noise + noise_scale, estimator=estimator,
+               resumed_from=resume_from)
 Path(out_dir).mkdir(parents=True, exist_ok=True)
 (Path(out_dir) / "metrics.json").write_text(json.dumps(metrics))'''
 
@@ -115,7 +119,8 @@ def search_distribution(spec, # {low, high[, log][, int]} or {choices}
     return optuna.distributions.FloatDistribution(spec["low"], spec["high"], log=spec.get("log", False))
 
 # %% ../nbs/41_sweep.ipynb #aa37d8e3
-SCALE_SCHEMA = dict(params=dict, cells=dict, grid=dict, search=dict, seeds=list, seconds_per_run=dict, seconds_note=str)
+SCALE_SCHEMA = dict(params=dict, cells=dict, grid=dict, search=dict, seeds=list, seconds_per_run=dict, seconds_note=str,
+                    final=dict)
 
 def check_scale(spec: dict, # config["scales"][scale]
                 declared: dict, # the notebook's parameters
@@ -135,6 +140,11 @@ def check_scale(spec: dict, # config["scales"][scale]
     if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
         raise ValueError(f"config key {where}.seeds must be a non-empty list of integers, got {spec.get('seeds')}")
     check_section(spec.get("seconds_per_run", {}), dict(cpu=(int, float, type(None)), cuda=(int, float, type(None))), f"{where}.seconds_per_run")
+    if "final" in spec:
+        final = check_section(spec["final"], dict(params=dict), f"{where}.final", ("params",))
+        if "resume_from" not in declared:
+            raise ValueError(f"config key {where}.final: the notebook has no parameter 'resume_from' to start from a finished run")
+        for name, value in final["params"].items(): check_knob(name, value, declared, f"{where}.final.params.{name}")
     return spec
 
 # %% ../nbs/41_sweep.ipynb #27ba8ba5
@@ -193,7 +203,8 @@ def plan_runs(config: dict, # a checked config
         for tag, point in points or [("base", {})]:
             for seed in spec.get("seeds", [0]):
                 params = {**spec.get("params", {}), **cell, **point, "seed": seed, "scale": scale}
-                runs.append(dict(study=study_name(config["name"], scale, cell), cell=cell, key=f"{tag}-seed{seed}", point=point, params=params))
+                runs.append(dict(study=study_name(config["name"], scale, cell), cell=cell, key=f"{tag}-seed{seed}", point=point,
+                                 params=params, stage="search"))
     return runs
 
 # %% ../nbs/41_sweep.ipynb #239f619c
@@ -257,13 +268,15 @@ def enqueue_runs(storage, # from `open_storage`
         group = list(group)
         study = optuna.create_study(study_name=name, storage=storage, direction=direction, load_if_exists=True)
         have = {t.user_attrs.get("run") for t in study.get_trials(deepcopy=False) if not (retry_failed and "traceback" in t.user_attrs)}
-        knobs = [{k: v for k, v in {**r["point"], "seed": r["params"]["seed"]}.items() if isinstance(v, (bool, int, float, str))} for r in group]
+        knobs = [{k: v for k, v in {**r["point"], "seed": r["params"]["seed"]}.items() if isinstance(v, (bool, int, float, str))}
+                 if r.get("stage", "search") == "search" else {} for r in group]
         choices = {k: optuna.distributions.CategoricalDistribution(list(dict.fromkeys(kn[k] for kn in knobs if k in kn))) for k in set().union(*knobs)}
         for run, scalars in zip(group, knobs):
             if run["key"] in have: continue
             study.add_trial(optuna.trial.create_trial(
                 state=optuna.trial.TrialState.WAITING, params=scalars, distributions={k: choices[k] for k in scalars},
-                user_attrs=dict(run=run["key"], params=run["params"], cell=run["cell"], point=run["point"])))
+                user_attrs=dict(run=run["key"], params=run["params"], cell=run["cell"], point=run["point"],
+                                stage=run.get("stage", "search"))))
             added += 1
     return added
 
@@ -351,9 +364,51 @@ def run_dir(sweep_dir, study: str, key: str) -> Path:
     "The folder of one run: `sweep_dir/runs/<study, as a file name>/<key>`."
     return Path(sweep_dir) / "runs" / re.sub(r"[^\w.=,-]+", "_", study) / key
 
+# %% ../nbs/41_sweep.ipynb #fffe416f
+def best_configuration(trials: list, # a study's trials (Optuna `FrozenTrial`s)
+                       direction: str = "minimize", # of the objective
+                      ) -> str | None:
+    "The tag (`grid03`, `draw07`, ...) of the search configuration with the best mean objective over its completed seeds."
+    from optuna.trial import TrialState
+    values = {}
+    for t in trials:
+        if t.state == TrialState.COMPLETE and t.user_attrs.get("stage", "search") == "search":
+            values.setdefault(t.user_attrs["run"].rsplit("-seed", 1)[0], []).append(t.value)
+    if not values: return None
+    mean = {tag: sum(v) / len(v) for tag, v in values.items()}
+    return (min if direction == "minimize" else max)(mean, key=mean.get)
+
+# %% ../nbs/41_sweep.ipynb #044bd551
+def plan_finals(study, # an Optuna study of the sweep
+                final_params: dict, # the scale's `final.params`
+                sweep_dir: str | Path, # the sweep's folder (the search runs' folders are in it)
+                direction: str = "minimize", # of the objective
+               ) -> list:
+    "The final runs of `study`, one per seed of its best configuration, once no search run waits or runs (else none)."
+    from optuna.trial import TrialState
+    search = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get("stage", "search") == "search"]
+    if any(t.state in (TrialState.WAITING, TrialState.RUNNING) for t in search): return []
+    tag = best_configuration(search, direction)
+    best = {t.user_attrs["run"]: t for t in search
+            if t.state == TrialState.COMPLETE and t.user_attrs["run"].rsplit("-seed", 1)[0] == tag}
+    folder = lambda key: str(run_dir(sweep_dir, study.study_name, key))
+    return [dict(study=study.study_name, cell=t.user_attrs["cell"], key=f"final-{key}", point=t.user_attrs["point"],
+                 params={**t.user_attrs["params"], **final_params, "resume_from": folder(key)}, stage="final")
+            for key, t in sorted(best.items())]
+
 # %% ../nbs/41_sweep.ipynb #583789fd
+def _next_trial(studies):
+    "The first waiting trial of the first study that has one, claimed, with its study; `(None, None)` if none waits."
+    import optuna
+    for study in studies:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore"); optuna.storages.fail_stale_trials(study)   # stale: failed, and enqueued again
+        trial = claim_trial(study)
+        if trial is not None: return study, trial
+    return None, None
+
 def work(storage_url: str, # the store
-         study_names: list, # the studies to serve
+         study_names: list, # the studies to serve, in order of priority
          notebook: str | Path, # the experiment notebook
          sweep_dir: str | Path, # where runs go
          objective: str, # path of the validation metric in metrics.json
@@ -361,6 +416,8 @@ def work(storage_url: str, # the store
          heartbeat_interval: int = 10, # seconds between heartbeats
          grace_period: int | None = None, # seconds before a silent trial is stale
          on_done=None, # called with the state after each trial
+         final_params: dict | None = None, # knobs of the final evaluations (`final.params`); None: no final stage
+         direction: str = "minimize", # of the objective (to pick the configuration a final evaluation repeats)
         ) -> dict:
     "Run the waiting trials of `study_names` until none waits or runs; returns the count of each outcome."
     import optuna
@@ -369,18 +426,16 @@ def work(storage_url: str, # the store
     studies = [optuna.load_study(study_name=n, storage=storage) for n in study_names]
     counts = dict(complete=0, failed=0, duplicate=0, stale=0)
     while True:
-        ran = False
-        for study in studies:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore"); optuna.storages.fail_stale_trials(study)   # stale: failed, and enqueued again
-            trial = claim_trial(study)
-            if trial is None: continue
-            state = run_trial(study, trial, notebook, sweep_dir, objective, cwd)
-            counts[state] += 1; ran = True
-            if on_done: on_done(state)
-        active = (optuna.trial.TrialState.RUNNING, optuna.trial.TrialState.WAITING)
-        if not ran and not any(s.get_trials(deepcopy=False, states=active) for s in studies): return counts
-        if not ran: time.sleep(heartbeat_interval / 2)
+        if final_params is not None:
+            for s in studies: enqueue_runs(storage, plan_finals(s, final_params, sweep_dir, direction), direction)
+        study, trial = _next_trial(studies)
+        if trial is None:
+            active = (optuna.trial.TrialState.RUNNING, optuna.trial.TrialState.WAITING)
+            if not any(s.get_trials(deepcopy=False, states=active) for s in studies): return counts
+            time.sleep(heartbeat_interval / 2); continue
+        state = run_trial(study, trial, notebook, sweep_dir, objective, cwd)
+        counts[state] += 1
+        if on_done: on_done(state)
 
 # %% ../nbs/41_sweep.ipynb #bc9c268b
 def finished_runs(storage, # an Optuna storage
@@ -449,8 +504,11 @@ def sweep(config_path: str | Path, # a YAML config
     storage = storage or f"sqlite:///{sweep_dir / 'store.db'}"
     (sweep_dir / "sweep.json").write_text(json.dumps(dict(config=config, scale=scale, storage=storage, notebook=str(notebook), studies=studies, runs=len(runs)), indent=1))
     enqueue_runs(open_storage(storage, heartbeat_interval, grace_period), runs, config["objective"]["direction"], retry_failed)
+    final = config["scales"][scale].get("final")
     kwargs = dict(storage_url=storage, study_names=studies, notebook=str(notebook), sweep_dir=str(sweep_dir), objective=config["objective"]["metric"],
-                  cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period)
-    run_workers(kwargs, len(runs), workers, scheduler, count_failed=not retry_failed)
+                  cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period,
+                  final_params=final["params"] if final else None, direction=config["objective"]["direction"])
+    n_final = len(studies) * len(config["scales"][scale].get("seeds", [0])) if final else 0
+    run_workers(kwargs, len(runs) + n_final, workers, scheduler, count_failed=not retry_failed)
     complete = finished_runs(open_storage(storage, heartbeat_interval), studies, failed=False)
     return dict(sweep_dir=sweep_dir, runs=len(runs), complete=complete, failed=finished_runs(open_storage(storage, heartbeat_interval), studies) - complete)

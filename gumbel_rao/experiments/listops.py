@@ -38,7 +38,8 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
     for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"): check_count(p[name], name)
     for name in ("n_train", "n_valid", "n_test", "batch_size"):
         if p[name] is not None: check_count(p[name], name)
-    check_positive(p["lr"], "lr"); check_positive(p["clip"], "clip")
+    check_positive(p["lr"], "lr")
+    if p["clip"] != 0: check_positive(p["clip"], "clip (0: no clipping)")
     if p["max_len"] < 2: raise ValueError(f"max_len must be at least 2, got {p['max_len']}")
     p["batch_size"] = p["batch_size"] or p["max_len"]
     return p
@@ -131,17 +132,17 @@ def listops_estimator(estimator: str, # a registry name ("st-gs", "gr-mck", "gr-
 
 def train_step(model: GumbelTreeLSTM, est, optimizer: torch.optim.Optimizer,
                batch: tuple, # `(ids, lengths, labels)`
-               clip: float, # gradient-norm bound
+               clip: float, # gradient-norm bound; 0: no clipping
               ) -> tuple:
-    "One SGD step; returns `(mean loss, accuracy)` of the batch."
+    "One SGD step; returns `(mean loss, accuracy, gradient norm before clipping)` of the batch."
     ids, lengths, labels = batch
     out = model(ids, lengths, est)
     loss = nn.functional.cross_entropy(out["logits"], labels, reduction="none")
     optimizer.zero_grad()
     est.surrogate(loss).backward()
-    nn.utils.clip_grad_norm_(model.parameters(), clip)
+    norm = nn.utils.clip_grad_norm_(model.parameters(), clip or math.inf)
     optimizer.step()
-    return loss.mean().item(), (out["logits"].argmax(-1) == labels).float().mean().item()
+    return loss.mean().item(), (out["logits"].argmax(-1) == labels).float().mean().item(), norm.item()
 
 # %% ../../nbs/32_exp.listops.ipynb #5190ea33
 def save_checkpoint(path: Path, model, optimizer, generators: dict, state: dict, config: dict):
@@ -179,7 +180,10 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
         state["iteration"] = done = it + 1
         if done % prm["eval_every"] == 0 or done == prm["iterations"]:
             ev = evaluate(model, splits["valid"], device)
+            norms = [w[2] for w in window]
             state["history"].append(dict(iteration=done, train_loss=sum(w[0] for w in window) / len(window), train_accuracy=sum(w[1] for w in window) / len(window),
+                                         grad_norm_mean=sum(norms) / len(norms), grad_norm_max=max(norms),
+                                         clipped_fraction=sum(v > prm["clip"] for v in norms) / len(norms) if prm["clip"] else 0.0,
                                          valid_accuracy=ev["accuracy"], valid_f1=ev["f1"], seconds=time.perf_counter() - t0))
             window = []
             if ev["accuracy"] > state["best"]["valid_accuracy"]:

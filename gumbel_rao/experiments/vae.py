@@ -4,7 +4,7 @@
 
 # %% ../../nbs/31_exp.vae.ipynb #f77f6500
 from __future__ import annotations
-import copy, json, math, os, time
+import copy, json, math, os, shutil, time
 from pathlib import Path
 import torch
 from tqdm.auto import tqdm
@@ -16,24 +16,31 @@ from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, import
 from .scales import resolve_scale, check_presets
 
 # %% auto #0
-__all__ = ['PRESETS', 'resolve_params', 'load_splits', 'estimator_for', 'init_training', 'train_step', 'evaluate', 'encoder_vjp',
-           'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse', 'save_checkpoint',
-           'load_checkpoint', 'train', 'iterations_to_thresholds', 'plot_training', 'plot_mse', 'run']
+__all__ = ['PRESETS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'estimator_for', 'init_training', 'train_step',
+           'evaluate', 'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
+           'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
+           'save_checkpoint', 'load_checkpoint', 'train', 'iterations_to_thresholds', 'run']
 
 # %% ../../nbs/31_exp.vae.ipynb #a290c5f0
 PRESETS = check_presets({
     "smoke": dict(iterations=30, lr=1e-3, eval_every=15, train_examples=1000, valid_examples=100, valid_m=5,
                   test_examples=100, test_m=10, hidden=(64,), latent_dim=240, variance_every=15, variance_draws=6,
                   variance_batch=None, variance_ks=(10,), mse_taus=(0.5, 1.0), mse_draws=6, reference_groups=4,
-                  reference_samples=8, thresholds=(540.0, 500.0)),
-    "cpu": dict(iterations=2000, lr=1e-3, eval_every=250, train_examples=None, valid_examples=1000, valid_m=50,
-                test_examples=None, test_m=100, hidden=(512, 256), latent_dim=240, variance_every=500, variance_draws=50,
-                variance_batch=None, variance_ks=(10, 100), mse_taus=(0.1, 0.25, 0.5, 1.0, 2.0), mse_draws=30,
-                reference_groups=10, reference_samples=50, thresholds=(200.0, 150.0, 130.0, 120.0, 110.0)),
+                  reference_samples=8, thresholds=(540.0, 500.0), prop3_batches=(1, 5), prop3_ks=(1, 10),
+                  prop3_draws=6, compare_m=None, compare_examples=50),
+    "cpu": dict(iterations=50_000, lr=1e-3, eval_every=2500, train_examples=None, valid_examples=None, valid_m=10,
+                test_examples=None, test_m=100, hidden=(512, 256), latent_dim=240, variance_every=10_000,
+                variance_draws=30, variance_batch=None, variance_ks=(10, 100, 1000), mse_taus=(), mse_draws=30,
+                reference_groups=10, reference_samples=50, thresholds=(150.0, 125.0, 115.0, 110.0, 105.0, 100.0),
+                prop3_batches=(), prop3_ks=(1, 10, 100, 1000), prop3_draws=30, compare_m=None,
+                compare_examples=1000),
     "paper": dict(iterations=50_000, lr=1e-3, eval_every=1000, train_examples=None, valid_examples=None, valid_m=100,
-                  test_examples=None, test_m=5000, hidden=(512, 256), latent_dim=240, variance_every=5000, variance_draws=100,
-                  variance_batch=None, variance_ks=(10, 100, 1000), mse_taus=(0.1, 0.2, 0.35, 0.5, 0.65, 1.0, 2.0), mse_draws=100,
-                  reference_groups=50, reference_samples=200, thresholds=(200.0, 150.0, 120.0, 110.0, 100.0, 95.0)),
+                  test_examples=None, test_m=5000, hidden=(512, 256), latent_dim=240, variance_every=5000,
+                  variance_draws=100, variance_batch=None, variance_ks=(10, 100, 1000),
+                  mse_taus=(0.1, 0.2, 0.35, 0.5, 0.65, 1.0, 2.0), mse_draws=100, reference_groups=50,
+                  reference_samples=200, thresholds=(200.0, 150.0, 120.0, 110.0, 100.0, 95.0),
+                  prop3_batches=(1, 5, 20, 100, 200), prop3_ks=(1, 10, 100, 1000), prop3_draws=100,
+                  compare_m=None, compare_examples=1000),
 })
 
 def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
@@ -41,11 +48,17 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
                   ) -> dict:
     "The scale's preset with the explicit knobs on top, validated (errors name the knob)."
     prm = resolve_scale(PRESETS, scale, **knobs)
-    for key in ("iterations", "eval_every", "valid_m", "test_m", "variance_draws", "mse_draws", "reference_samples", "reference_groups"):
+    for key in ("iterations", "eval_every", "valid_m", "test_m", "variance_draws", "mse_draws", "reference_samples",
+                "reference_groups", "prop3_draws"):
         check_count(prm[key], key)
+    for key in ("mse_taus", "prop3_batches", "prop3_ks", "variance_ks", "thresholds"):
+        if not isinstance(prm[key], (list, tuple)): raise ValueError(f"{key} must be a list, got {prm[key]!r}")
+    for t in prm["mse_taus"]: check_positive(t, "mse_taus")
+    if prm["compare_m"] is not None: check_count(prm["compare_m"], "compare_m"); check_count(prm["compare_examples"], "compare_examples")
+    for b in (*prm["prop3_batches"], *prm["prop3_ks"]): check_count(b, "prop3_batches and prop3_ks")
     check_positive(prm["lr"], "lr")
-    if prm["variance_draws"] < 2 or prm["mse_draws"] < 2 or prm["reference_groups"] < 2 or prm["reference_samples"] < 2:
-        raise ValueError("variance_draws, mse_draws, reference_groups and reference_samples must be at least 2")
+    if min(prm["variance_draws"], prm["mse_draws"], prm["reference_groups"], prm["reference_samples"], prm["prop3_draws"]) < 2:
+        raise ValueError("variance_draws, mse_draws, reference_groups, reference_samples and prop3_draws must be at least 2")
     return prm
 
 # %% ../../nbs/31_exp.vae.ipynb #e57fb41d
@@ -74,7 +87,7 @@ def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estim
                   train: torch.Tensor, # training images
                   device: torch.device,
                  ) -> dict:
-    "The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen` and `est_gen`, `iteration`, `history`, `best`."
+    "The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen`, `est_gen`, `iteration`, `history`, `best`, `window`, `valid_seconds`."
     torch.manual_seed(prm["seed"])
     model = vae_for_arity(prm["arity"], prm["latent_dim"], tuple(prm["hidden"])).to(device)
     with torch.no_grad(): model.decoder[-1].bias.copy_(torch.logit(train.mean(0).clamp(1e-3, 1 - 1e-3)))
@@ -83,7 +96,7 @@ def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estim
     data_gen = torch.Generator(device).manual_seed(prm["seed"])
     est_gen = torch.Generator(device).manual_seed(prm["seed"] + 1)
     return dict(model=model, opt=opt, est=estimator_for(prm["estimator"], prm["tau"], est_gen), data_gen=data_gen,
-                est_gen=est_gen, iteration=0, history=[], best=None)
+                est_gen=est_gen, iteration=0, history=[], best=None, window=[], valid_seconds=0.0)
 
 # %% ../../nbs/31_exp.vae.ipynb #d76ecb73
 def train_step(state: dict, # from `init_training`
@@ -201,16 +214,75 @@ def gradient_mse(model: DiscreteVAE, # the model, at fixed parameters
                              trace_var=st["trace_var"], bias_sq=st["bias_sq"] - ref_noise, reference_noise=ref_noise))
     return rows
 
+# %% ../../nbs/31_exp.vae.ipynb #6e608848
+def minibatch_gradients(model: DiscreteVAE, # the model, at fixed parameters
+                        train: torch.Tensor, # the training images, shape (N, x_dim)
+                        batch_size: int, # B, examples per minibatch
+                        estimator, # an `Estimator`
+                        draws: int, # R, independent estimates, each on its own minibatch
+                        generator: torch.Generator | None = None, # source of the minibatches
+                       ) -> torch.Tensor:
+    "`draws` estimates of $\\nabla_\\phi$ of a random minibatch's mean $-$ELBO, shape `(R, P)`."
+    x = train[torch.randint(train.shape[0], (draws, batch_size), generator=generator, device=train.device)]
+    params = {k: v.detach() for k, v in model.encoder.named_parameters()}
+    with torch.no_grad(): logits = model.encode(x)
+    leaf = logits.requires_grad_()
+    (cot,) = torch.autograd.grad(estimator.surrogate(-elbo(model, x, estimator, logits=leaf)) * draws, leaf)
+    def one(xr, cr):
+        return torch.func.vjp(lambda p: torch.func.functional_call(model.encoder, p, (xr,)), params)[1](cr.flatten(-2))[0]
+    grads = torch.func.vmap(one)(x, cot)
+    return torch.cat([g.flatten(1) for g in grads.values()], 1)
+
+# %% ../../nbs/31_exp.vae.ipynb #e8d54637
+def minibatch_variance(model: DiscreteVAE, # the model, at fixed parameters
+                       train: torch.Tensor, # the training images
+                       batches, # batch sizes B
+                       ks, # numbers of conditional samples K (GR-MCK; K = 1 is ST-GS in law)
+                       tau: float, # temperature
+                       draws: int, # R, estimates per (B, K)
+                       seed: int, # seed of the minibatches and the noise
+                      ) -> list:
+    "One row per (B, K): `batch_size`, `k`, `trace_var` and `trace_var_se` of the encoder gradient over `draws` draws."
+    gen = torch.Generator(train.device).manual_seed(seed)
+    rows = []
+    for b in batches:
+        for k in ks:
+            g = minibatch_gradients(model, train, b, make_estimator(f"gr-mc{k}", generator=gen, tau=tau), draws, gen)
+            st = gradient_stats(g, g.mean(0))
+            rows.append(dict(batch_size=b, k=k, trace_var=st["trace_var"], trace_var_se=st["trace_var_se"]))
+    return rows
+
+# %% ../../nbs/31_exp.vae.ipynb #9eb51391
+def fit_minibatch_variance(rows: list, # from `minibatch_variance`
+                          ) -> dict:
+    "`a`, `b` of Prop. 3's $a/(BK) + b/B$ (with `a_se`, `b_se`), and `k_balance` $= a/b$."
+    x = torch.tensor([[1 / (r["batch_size"] * r["k"]), 1 / r["batch_size"]] for r in rows], dtype=torch.float64)
+    y = torch.tensor([r["trace_var"] for r in rows], dtype=torch.float64)
+    w = 1 / torch.tensor([max(r["trace_var_se"], 1e-12 * abs(r["trace_var"]) + 1e-300) for r in rows], dtype=torch.float64)
+    if len(rows) < 2 or torch.linalg.matrix_rank(x) < 2: raise ValueError("rows must vary both B and B*K to fit a and b")
+    cov = torch.linalg.inv((x * w[:, None] ** 2).T @ x)
+    a, b = (cov @ (x * w[:, None] ** 2).T @ y).tolist()
+    return dict(a=a, b=b, a_se=cov[0, 0].sqrt().item(), b_se=cov[1, 1].sqrt().item(), k_balance=a / b if b > 0 else math.inf)
+
 # %% ../../nbs/31_exp.vae.ipynb #c51fa808
+EVALUATION_KNOBS = ("test_examples", "test_m", "mse_taus", "mse_draws", "reference_groups", "reference_samples",
+                    "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m", "compare_examples")   # used after training only
+
+def training_identity(prm: dict, # a run's parameters
+                     ) -> dict:
+    "The parameters that decide the training trajectory: all but `EVALUATION_KNOBS`."
+    return {k: v for k, v in prm.items() if k not in EVALUATION_KNOBS}
+
 def save_checkpoint(state: dict, # the training state
                     prm: dict, # the run's parameters (stored, and compared on resume)
                     path: Path, # the checkpoint file
                    ):
     "Write the training state to `path` atomically."
     est_state = {k: v for k, v in vars(state["est"]).items() if isinstance(v, (int, float, type(None)))}
-    blob = dict(params=prm, model=state["model"].state_dict(), opt=state["opt"].state_dict(), est=est_state,
-                data_gen=state["data_gen"].get_state(), est_gen=state["est_gen"].get_state(),
-                iteration=state["iteration"], history=state["history"], best=state["best"])
+    blob = dict(params=training_identity(prm), model=state["model"].state_dict(), opt=state["opt"].state_dict(),
+                est=est_state, data_gen=state["data_gen"].get_state(), est_gen=state["est_gen"].get_state(),
+                iteration=state["iteration"], history=state["history"], best=state["best"], window=state["window"],
+                valid_seconds=state["valid_seconds"])
     tmp = path.with_suffix(".tmp")
     torch.save(blob, tmp); os.replace(tmp, path)
 
@@ -218,21 +290,25 @@ def load_checkpoint(state: dict, # a fresh state from `init_training`, updated i
                     prm: dict, # the run's parameters
                     path: Path, # the checkpoint file
                    ) -> bool:
-    "Restore `state` from `path` if it exists; False if there is none; raises if it belongs to other parameters."
+    "Restore `state` from `path` if it exists; False if there is none; raises if it belongs to other training parameters."
     if not path.exists(): return False
     blob = torch.load(path, map_location=next(state["model"].parameters()).device, weights_only=False)
-    if blob["params"] != prm:
-        diff = sorted(k for k in set(prm) | set(blob["params"]) if prm.get(k) != blob["params"].get(k))
+    mine, theirs = training_identity(prm), training_identity(blob["params"])
+    if theirs != mine:
+        diff = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
         raise ValueError(f"{path} was written by a run with other parameters ({diff}); use another out_dir or delete it")
     state["model"].load_state_dict(blob["model"]); state["opt"].load_state_dict(blob["opt"])
     vars(state["est"]).update(blob["est"])
     state["data_gen"].set_state(blob["data_gen"]); state["est_gen"].set_state(blob["est_gen"])
-    state.update(iteration=blob["iteration"], history=blob["history"], best=blob["best"])
+    state.update(iteration=blob["iteration"], history=blob["history"], best=blob["best"], window=blob["window"],
+                 valid_seconds=blob["valid_seconds"])
     return True
 
 # %% ../../nbs/31_exp.vae.ipynb #4039964d
 def _measure(state, data, prm, it):
+    t0 = time.perf_counter()
     row = dict(iteration=it, valid=evaluate(state["model"], data["valid"], prm["valid_m"], prm["seed"] * 1_000_003 + it))
+    state["valid_seconds"] += time.perf_counter() - t0
     if prm["variance_every"] and it % prm["variance_every"] == 0:
         xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
         names = ["st-gs"] + [f"gr-mc{k}" for k in prm["variance_ks"]]
@@ -253,11 +329,11 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
     while state["iteration"] < end:
         loss = train_step(state, data["train"], prm["batch_size"])
         if not math.isfinite(loss): raise FloatingPointError(f"the training loss is {loss} at iteration {state['iteration']}; lower lr={prm['lr']}")
-        bar.update(1)
+        bar.update(1); state["window"].append(loss)   # losses since the last evaluation
         it = state["iteration"]
         if it % prm["eval_every"] == 0 or it == prm["iterations"]:
-            row = dict(_measure(state, data, prm, it), train_nelbo=loss)
-            state["history"].append(row)
+            row = dict(_measure(state, data, prm, it), train_nelbo=sum(state["window"]) / len(state["window"]))
+            state["history"].append(row); state["window"] = []
             if state["best"] is None or row["valid"] < state["best"]["valid"]:
                 state["best"] = dict(iteration=it, valid=row["valid"], model=copy.deepcopy(state["model"].state_dict()))
             save_checkpoint(state, prm, checkpoint)
@@ -272,84 +348,62 @@ def iterations_to_thresholds(history: list, # rows with `iteration` and `valid`
     "threshold -> first iteration with `valid <= threshold`, or None."
     return {str(t): next((r["iteration"] for r in history if r["valid"] <= t), None) for t in thresholds}
 
-# %% ../../nbs/31_exp.vae.ipynb #5517c9fd
-def plot_training(history: list, # `train`'s history
-                  title: str = "", # figure title
-                  path=None, # save a PNG here if given
-                 ):
-    "Validation bound and Fig. 2 (a) along training."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, (a0, a1) = plt.subplots(1, 2, figsize=(10, 3.6))
-    a0.plot([r["iteration"] for r in history], [r["valid"] for r in history], marker="o", ms=3)
-    a0.set_xlabel("iteration"); a0.set_ylabel("validation $-\\log p(x)$ bound (nats)"); a0.grid(alpha=0.3)
-    rows = [r for r in history if "trace_var" in r]
-    for name in (rows[0]["trace_var"] if rows else []):
-        pts = [(r["iteration"], *r["trace_var"][name]) for r in rows if r["trace_var"][name][0] > 0]
-        a1.errorbar([i for i, _, _ in pts], [math.log10(t) for _, t, _ in pts], [2 * s / (t * math.log(10)) for _, t, s in pts], marker="o", ms=3, capsize=2, label=name)
-    a1.set_xlabel("iteration"); a1.set_ylabel("log10 tr Cov (encoder gradient)"); a1.grid(alpha=0.3)
-    if rows: a1.legend(fontsize=8)
-    fig.suptitle(title, fontsize=10); fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110, bbox_inches="tight"); plt.close(fig)
-    return fig
-
-def plot_mse(rows: list, # from `gradient_mse`
-             title: str = "", path=None,
-            ):
-    "Fig. 2 (b): log10 MSE of the encoder gradient against tau, one line per estimator."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(5, 3.6))
-    for name in dict.fromkeys(r["estimator"] for r in rows):
-        sel = [r for r in rows if r["estimator"] == name and r["mse"] > 0]
-        ax.errorbar([r["tau"] for r in sel], [math.log10(r["mse"]) for r in sel],
-                    [2 * r["mse_se"] / (r["mse"] * math.log(10)) for r in sel], marker="o", ms=3, capsize=2, label=name)
-    ax.set_xscale("log"); ax.set_xlabel("tau"); ax.set_ylabel("log10 MSE (encoder gradient)"); ax.grid(alpha=0.3)
-    ax.legend(fontsize=8); ax.set_title(title, fontsize=10); fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=110, bbox_inches="tight"); plt.close(fig)
-    return fig
-
 # %% ../../nbs/31_exp.vae.ipynb #e86a0f47
-def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer):
+def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer, resume_from):
     if optimizer not in ("adam", "sgd"): raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
     if not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     if not (isinstance(arity, int) and arity >= 2): raise ValueError(f"arity must be an int >= 2, got {arity!r}")
     check_count(batch_size, "batch_size"); check_positive(tau, "tau")
     if not 0 <= momentum < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     if stop_after is not None: check_count(stop_after, "stop_after")
+    if resume_from is not None and not (Path(resume_from) / "checkpoint.pt").is_file():
+        raise ValueError(f"resume_from={str(resume_from)!r} holds no checkpoint.pt of a finished run")
     estimator_for(estimator, tau)   # an unknown name fails here, naming it
 
-def _final(state, data, prm, out):
-    best = state["best"]
-    state["model"].load_state_dict(best["model"])
-    t0 = time.perf_counter()
+def _final(state, data, prm):
+    "Test bound (and with `compare_m` samples), Fig. 2 (b) and Prop. 3 rows of the best-on-validation model, and their seconds."
+    state["model"].load_state_dict(state["best"]["model"])
+    seconds, t0 = {}, time.perf_counter()
     test = evaluate(state["model"], data["test"], prm["test_m"], prm["seed"] + 7)
-    t_test = time.perf_counter() - t0
+    seconds["test_bound"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
+    compare = None
+    if prm["compare_m"]:   # the same images with test_m and compare_m samples: how much tighter more samples get
+        x = data["test"][: prm["compare_examples"]]
+        compare = dict(examples=x.shape[0], m=prm["test_m"], bound=evaluate(state["model"], x, prm["test_m"], prm["seed"] + 19),
+                       m_compare=prm["compare_m"], bound_compare=evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23))
+    seconds["compare"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
     xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
     names = ["st-gs"] + [f"gr-mc{k}" for k in prm["variance_ks"]]
-    ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
-    rows = gradient_mse(state["model"], xb, names, prm["mse_taus"], prm["mse_draws"], ref, prm["seed"] + 13) if prm["mse_taus"] else []
-    return test, t_test, rows
+    rows = []
+    if prm["mse_taus"]:
+        ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
+        rows = gradient_mse(state["model"], xb, names, prm["mse_taus"], prm["mse_draws"], ref, prm["seed"] + 13)
+    seconds["mse_tau"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
+    prop3 = minibatch_variance(state["model"], data["train"], prm["prop3_batches"], prm["prop3_ks"], prm["tau"],
+                               prm["prop3_draws"], prm["seed"] + 17) if prm["prop3_batches"] else []
+    seconds["prop3"] = round(time.perf_counter() - t0, 2)
+    return test, compare, rows, prop3, seconds
 
-def run(out_dir: str = "runs/vae/smoke", # where metrics.json, the figures and the checkpoint go
+def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint go
         seed: int = 0, device: str = "auto", scale: str = "smoke",
         estimator: str = "gr-mc100", # training estimator
         tau: float = 0.5, arity: int = 16, batch_size: int = 200,
         optimizer: str = "adam", # "adam" (our default) or "sgd" (with momentum, the paper's)
         momentum: float = 0.9, # SGD's momentum
         stop_after: int | None = None, # stop this call after this many iterations (a checkpoint is kept)
+        resume_from: str | None = None, # a finished run's folder: start from its checkpoint (evaluation only)
         progress: bool = True, # tqdm bar
         **knobs, # lr, iterations and the other preset knobs (None = preset)
        ) -> dict:
     "Train and evaluate one configuration; returns (and writes) the metrics; `{'stopped': True, ...}` if `stop_after` ended it."
-    _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer)
+    _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer, resume_from)
     prm = dict(resolve_params(scale, **knobs), estimator=estimator, tau=tau, arity=arity, batch_size=batch_size,
                optimizer=optimizer, momentum=momentum, seed=seed)
     prm = {k: list(v) if isinstance(v, tuple) else v for k, v in prm.items()}
     dev = resolve_device(device)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
+    if resume_from is not None and not (out / "checkpoint.pt").exists():
+        shutil.copyfile(Path(resume_from) / "checkpoint.pt", out / "checkpoint.pt")
     t0 = time.perf_counter()
     data = load_splits(prm["train_examples"], prm["valid_examples"], prm["test_examples"], dev)
     state = init_training(prm, data["train"], dev)
@@ -358,14 +412,12 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json, the figures and t
     if not train(state, data, prm, out / "checkpoint.pt", stop_after, progress):
         return dict(stopped=True, iteration=state["iteration"])
     t_train = time.perf_counter() - t1
-    test, t_test, rows = _final(state, data, prm, out)
-    metrics = dict(params=dict(prm, scale=scale, device=str(dev)), test_bound=test, best_iteration=state["best"]["iteration"],
-                   best_valid=state["best"]["valid"], history=state["history"], mse_tau=rows, resumed=resumed,
+    test, compare, rows, prop3, seconds = _final(state, data, prm)
+    metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=resume_from), test_bound=test,
+                   best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
+                   test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None, resumed=resumed,
                    iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
-                   wall_s=dict(train=round(t_train, 2), per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5),
-                               test_bound=round(t_test, 2), total=round(time.perf_counter() - t0, 2)))
+                   wall_s=dict(train=round(t_train, 2), validation=round(state["valid_seconds"], 2), per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5),
+                               **seconds, total=round(time.perf_counter() - t0, 2)))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
-    title = f"{estimator}, tau={tau}, arity {arity}, batch {batch_size}, {scale}"
-    plot_training(state["history"], title, out / "training.png")
-    if rows: plot_mse(rows, title, out / "mse_tau.png")
     return metrics
