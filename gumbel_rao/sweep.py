@@ -148,7 +148,8 @@ def check_scale(spec: dict, # config["scales"][scale]
     return spec
 
 # %% ../nbs/41_sweep.ipynb #27ba8ba5
-CONFIG_SCHEMA = dict(name=str, experiment=str, description=str, objective=dict, metrics=dict, paper=dict, scales=dict)
+CONFIG_SCHEMA = dict(name=str, experiment=str, description=str, objective=dict, metrics=dict, paper=dict, scales=dict,
+                     report=dict)   # `report`: checked by `gumbel_rao.report.check_report`
 
 def check_config(config: dict, # a loaded config
                  nbs_path: str | Path = "nbs", # where experiment notebooks are found by name

@@ -4,9 +4,8 @@
     python tools/build_docs.py                      # nbs/ -> docs/ (replaced), results from results/
     python tools/build_docs.py --out /tmp/site --verbose
 
-1. Each page shows one notebook (`doc_pages.page_source`): a library notebook from `nbs/` with its committed outputs;
-   an experiment notebook (with a `parameters` cell) from its executed cpu-scale copy
-   `results/<experiment>/cpu/<notebook>` when committed, else from `nbs/`. No notebook is executed here.
+1. Each page shows one notebook of `nbs/` with its committed outputs (`tools/execute_in_place.py` keeps them equal to
+   what the code computes). No notebook is executed here.
 2. nbdev's own processors apply the directives and render the API reference from docstrings and docments
    (`doc_pages.process_notebook`); what only Quarto would interpret is cleaned away and links are rewritten to the
    local pages, with linked files (figures under `results/`) copied into the site.
@@ -19,7 +18,7 @@ import argparse, configparser, hashlib, json, logging, os, re, shutil, sys, temp
 from contextlib import contextmanager
 from pathlib import Path
 import yaml
-from doc_pages import (page_name, list_notebooks, page_source, clean_markdown, make_linker, clean_notebook,
+from doc_pages import (page_name, list_notebooks, clean_markdown, make_linker, clean_notebook,
                        default_exp, fix_source_links, order_show_docs, process_notebook, empty_display_cells)
 from doc_reproduction import reproduction_cells
 
@@ -46,6 +45,7 @@ SITE_CSS = """
 .md-typeset .jp-RenderedMarkdown h3 { margin-top: 0.6em; }
 .jupyter-wrapper .jp-RenderedHTMLCommon img, .md-typeset img { max-width: 100%; height: auto; }
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) { font-size: 0.62rem; }
+.md-typeset .jp-RenderedHTMLCommon table, .md-typeset table:not([class]) { display: block; max-width: 100%; overflow-x: auto; }
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) th,
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) td { padding: 0.45em 0.6em; }
 .md-typeset .jp-RenderedHTMLCommon blockquote { color: var(--md-default-fg-color--light); border-left: 0.2rem solid
@@ -159,7 +159,7 @@ def page_notebook(nb: Path, # a notebook in `nbs/`
                   root: Path, # repository root
                  ) -> tuple[dict, str | None, list]:
     "The notebook page `nb` shows, processed and cleaned, its title, and warnings."
-    source, warnings = page_source(nb, results), []
+    source, warnings = nb, []
     try: page = process_notebook(source)
     except Exception as e:
         first = " ".join([l.strip() for l in str(e).splitlines() if l.strip()][:2]) or type(e).__name__
@@ -171,9 +171,6 @@ def page_notebook(nb: Path, # a notebook in `nbs/`
     if (mod := default_exp(nb)): fix_source_links(page, f"{cfg.get('lib_path', 'gumbel_rao')}.{mod}", root, git)
     order_show_docs(page)
     note = f"<small>Source notebook: [`nbs/{nb.name}`]({git}/nbs/{nb.name})"
-    if source != nb:
-        rel = source.relative_to(root).as_posix()
-        note += f"; the outputs shown are those of its cpu-scale run [`{rel}`]({git}/{rel})"
     head = 1 if page["cells"] and page["cells"][0]["source"].startswith("# ") else 0
     page["cells"].insert(head, {"cell_type": "markdown", "id": "gr-source-note", "metadata": {}, "source": note + "</small>"})
     return page, title, warnings
@@ -207,8 +204,12 @@ def run_mkdocs(config: Path, # the mkdocs.yml
     from mkdocs.config import load_config
     levels = {n: logging.getLogger(n).level for n in ("mkdocs", "mkdocs_jupyter", "traitlets")}
     for n in levels: logging.getLogger(n).setLevel(logging.INFO if verbose else logging.ERROR)
+    date = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "0"   # no build date in the site: the same sources give the same files
     try: build(load_config(config_file=str(config)))
     finally:
+        if date is None: os.environ.pop("SOURCE_DATE_EPOCH")
+        else: os.environ["SOURCE_DATE_EPOCH"] = date
         for n, lv in levels.items(): logging.getLogger(n).setLevel(lv)
     out = Path(yaml.safe_load(config.read_text())["site_dir"])
     lunr = out / "assets/javascripts/lunr"

@@ -1,12 +1,8 @@
 """From a notebook to the notebook a documentation page shows (tooling for `tools/build_docs.py`; not installed).
 
-Which notebook a page is built from (see `page_source`):
-- a library notebook (no cell tagged `parameters`) is rendered from `nbs/` with its committed outputs, which
-  `tools/execute_in_place.py` keeps equal to what the code computes;
-- an experiment notebook (one cell tagged `parameters`) is rendered from its executed cpu-scale copy
-  `results/<experiment>/cpu/<notebook name>` when that copy is committed, else from `nbs/`.
-
-Then nbdev's own processors apply the directives and render the API reference (`process_notebook`), and
+Every page is its notebook in `nbs/` with its committed outputs, which `tools/execute_in_place.py` keeps equal to
+what the code computes (an experiment notebook runs at smoke scale there, and shows the committed cpu-scale report in
+its last section). nbdev's own processors apply the directives and render the API reference (`process_notebook`), and
 `clean_notebook` removes what only Quarto would interpret. `empty_display_cells` finds the cells a reader would see
 without the output they exist to show.
 """
@@ -15,7 +11,7 @@ import ast, html, json, re, shutil
 from pathlib import Path
 import yaml
 
-__all__ = ["page_name", "list_notebooks", "page_source", "split_directives", "frontmatter_to_markdown",
+__all__ = ["page_name", "list_notebooks", "split_directives", "frontmatter_to_markdown",
            "clean_code_cell", "clean_markdown", "make_linker", "clean_notebook", "default_exp", "fix_source_links",
            "order_show_docs", "process_notebook", "is_display_cell", "empty_display_cells", "LINK"]
 
@@ -40,18 +36,6 @@ def list_notebooks(nbs_path: str | Path = "nbs", # folder holding the notebooks
     if not root.is_dir(): raise ValueError(f"nbs_path is not a folder: {str(nbs_path)!r}")
     skip = lambda p: any(part.startswith(("_", ".")) or part == "runs" for part in p.relative_to(root).parts)
     return sorted((p for p in root.rglob("*.ipynb") if not skip(p)), key=lambda p: p.relative_to(root).as_posix())
-
-
-def page_source(nb: str | Path, # a notebook in `nbs/`
-                results: str | Path, # the committed results folder, `results/`
-               ) -> Path:
-    "The notebook page `nb` shows: the executed copy `results/*/cpu/<name>` of an experiment notebook if committed, else `nb`."
-    from gumbel_rao.runner import parameters_cells
-    nb = Path(nb)
-    if not parameters_cells(nb): return nb                       # a library notebook: its committed outputs
-    copies = sorted(Path(results).glob(f"*/cpu/{nb.name}"))
-    if len(copies) > 1: raise ValueError(f"{nb.name}: several executed copies, expected one: {[str(c) for c in copies]}")
-    return copies[0] if copies else nb
 
 
 _DIRECTIVE = re.compile(r'^\s*#\|\s*([\w-]+)\s*:?\s*(.*?)\s*$')

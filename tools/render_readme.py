@@ -19,15 +19,22 @@ def _text_output(cell) -> str:
                    for o in cell.get("outputs", []) if o.output_type in ("stream", "execute_result"))
 
 
+def _markdown_output(cell) -> str:
+    "The Markdown that a code cell displays (`display(Markdown(...))`), shown as Markdown."
+    return "\n\n".join(o.get("data", {}).get("text/markdown", "") for o in cell.get("outputs", [])
+                       if o.output_type in ("display_data", "execute_result") and "text/markdown" in o.get("data", {}))
+
+
 def render_readme(index_nb: str | Path = "nbs/index.ipynb", # the home-page notebook
                  ) -> str:
-    "Markdown for README.md: markdown cells as they are, shown code cells as Python blocks followed by their text output."
+    "Markdown for README.md: markdown cells as they are, shown code cells as Python blocks followed by their text output, displayed Markdown as Markdown."
     parts = []
     for cell in nbformat.read(str(index_nb), as_version=4).cells:
         if cell.cell_type == "markdown": parts.append(cell.source.strip()); continue
         directives, code = split_directives(cell.source) if cell.cell_type == "code" else ({"hide": ""}, "")
         if "hide" in directives: continue
-        if code.strip(): parts.append(f"```python\n{code.strip()}\n```")
+        if code.strip() and directives.get("echo") != "false": parts.append(f"```python\n{code.strip()}\n```")
+        if _markdown_output(cell).strip(): parts.append(_markdown_output(cell).strip())
         if _text_output(cell).strip(): parts.append(f"```\n{_text_output(cell).rstrip()}\n```")
     return HEADER + "\n\n".join(parts) + "\n"
 

@@ -9,7 +9,7 @@ from importlib.resources import files
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['PAPER_RESULTS', 'paper_results']
+__all__ = ['PAPER_RESULTS', 'PAPER_CLAIMS', 'paper_results', 'paper_claims']
 
 # %% ../../nbs/12_data.paper.ipynb #73117e6a
 PAPER_RESULTS = files("gumbel_rao.data") / "files" / "paper_results.csv"   # shipped inside the package
@@ -24,3 +24,11 @@ def paper_results(table: int | None = None, # 1 (ListOps) or 2 (discrete VAE); `
     with open(path, newline="") as f: rows = list(csv.DictReader(f))
     out = [{k: (_NUMERIC[k](v) if k in _NUMERIC and v != "" else (v or None)) for k, v in r.items()} for r in rows]
     return [r for r in out if table is None or r["table"] == table]
+
+# %% ../../nbs/12_data.paper.ipynb #700f30aa
+PAPER_CLAIMS = files("gumbel_rao.data") / "files" / "paper_claims.csv"   # shipped inside the package
+
+def paper_claims(path: str | Path | None = None, # the CSV; default: the copy shipped with the package
+                ) -> list:
+    "The paper's claims as a list of dicts `id`, `title`, `statement`, in the paper's order."
+    with open(Path(path) if path is not None else PAPER_CLAIMS, newline="") as f: return list(csv.DictReader(f))
