@@ -3,8 +3,9 @@ folder, then read back.
 
 Checks what a reader needs: a page for every notebook (in nbdev order in the navigation), every display cell with its
 output (a display cell is defined by `doc_pages.is_display_cell`), internal links and images that resolve, math handed
-to a local MathJax, no traceback and no leftover nbdev/Quarto markup, and a Reproduction page that lists every claim
-of the paper with the paper's numbers read from `paper_results.csv`.
+to a local MathJax, no traceback and no leftover nbdev/Quarto markup; a committed `docs/` equal to a fresh build; and a
+Reproduction page that lists every claim of the paper with the paper's numbers read from `paper_results.csv`, our
+verdicts as the committed data gives them, and no number that is not in a committed data file.
 """
 import json, re
 from html.parser import HTMLParser
@@ -17,7 +18,7 @@ pytest.importorskip("mkdocs")
 pytest.importorskip("mkdocs_jupyter")
 from conftest import NBS, ROOT  # noqa: E402
 import build_docs, doc_pages, doc_reproduction  # noqa: E402
-from doc_pages import is_display_cell, empty_display_cells, page_name, page_source  # noqa: E402
+from doc_pages import is_display_cell, empty_display_cells, page_name  # noqa: E402
 
 NOTEBOOKS = [p.name for p in doc_pages.list_notebooks(NBS)]
 
@@ -70,20 +71,17 @@ def test_no_display_cell_renders_empty(site, name):
     "The page of each notebook shows the output of every cell that exists to show something."
     out, pages, result = site
     empty = empty_display_cells(result["notebooks"][page_name(name)])
-    source = page_source(NBS / name, ROOT / "results").relative_to(ROOT)
-    assert not empty, f"{name} (page built from {source}): display cells without output: {empty}"
+    assert not empty, f"{name}: display cells without output (run tools/execute_in_place.py on it): {empty}"
 
 
-def test_experiment_pages_come_from_the_cpu_run(tmp_path):
-    (tmp_path / "nbs").mkdir(); (tmp_path / "results/toy/cpu").mkdir(parents=True)
-    for name in ("30_exp.toy.ipynb", "00_core.ipynb"):
-        (tmp_path / "nbs" / name).write_text((NBS / name).read_text())
-    copy = tmp_path / "results/toy/cpu/30_exp.toy.ipynb"
-    copy.write_text("{}")
-    assert page_source(tmp_path / "nbs/30_exp.toy.ipynb", tmp_path / "results") == copy
-    assert page_source(tmp_path / "nbs/00_core.ipynb", tmp_path / "results") == tmp_path / "nbs/00_core.ipynb"
-    copy.unlink()
-    assert page_source(tmp_path / "nbs/30_exp.toy.ipynb", tmp_path / "results") == tmp_path / "nbs/30_exp.toy.ipynb"
+def test_committed_docs_equal_a_fresh_build(site):
+    "docs/ is what the sources build to (the build is deterministic): no page can be stale."
+    out = site[0]
+    fresh = {p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file()}
+    committed = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    assert fresh == committed, f"files differ: {sorted(fresh ^ committed)[:20]}; run python tools/build_docs.py"
+    stale = [f for f in sorted(fresh) if (out / f).read_bytes() != (ROOT / "docs" / f).read_bytes()]
+    assert not stale, f"stale pages in docs/ (run python tools/build_docs.py): {stale[:20]}"
 
 
 def test_every_api_reference_renders(site):
@@ -163,46 +161,96 @@ def test_api_reference_and_source_links(site):
 
 
 def test_experiment_page_shows_its_tables(site):
-    "The atlas page, built from its committed cpu run, shows the run's tables (pandas HTML tables)."
-    if page_source(NBS / "33_exp.atlas.ipynb", ROOT / "results") == NBS / "33_exp.atlas.ipynb":
-        pytest.skip("no committed cpu run of the atlas")
+    "The atlas page shows the tables its run computes (pandas HTML tables)."
     assert 'class="dataframe"' in (site[0] / "exp.atlas.html").read_text(encoding="utf-8")
 
 
-def test_reproduction_page_lists_every_claim(site):
-    out, pages, result = site
-    text = "".join(pages["reproduction.html"].text)
-    for c in doc_reproduction.CLAIMS:
-        assert c["title"] in text and c["id"] in pages["reproduction.html"].ids
-    missing = [c for c in doc_reproduction.CLAIMS if not any(doc_reproduction.run_dir(ROOT / "results", e)
-                                                             or doc_reproduction.report_path(ROOT / "results", e)
-                                                             for e in c["experiments"])]
-    assert text.count("not yet reproduced") >= len(missing)
+def _read_csv(path):
+    import pandas as pd
+    return pd.read_csv(path)
+
+
+def test_reproduction_page_lists_every_claim_with_its_committed_verdicts(site):
+    "Every claim of the paper has its section; each committed verdict is what the committed data gives, and is on the page."
+    from gumbel_rao.data.paper import paper_claims
+    from gumbel_rao.report import ReportData, best_per_cell, CLAIMS, check_report
+    page = "".join(site[1]["reproduction.html"].text)
+    for c in paper_claims(): assert c["title"] in page and c["id"] in site[1]["reproduction.html"].ids
+    reports = sorted((ROOT / "results/reports").glob("*/report.json"))
+    assert reports, "no committed report"
+    for r in reports:
+        data = ReportData.read(r.parent)
+        fresh = [v for name in check_report(data.config).get("claims", []) for v in CLAIMS[name](data, best_per_cell(data))]
+        committed = _read_csv(r.parent / "claims.csv") if fresh else None
+        assert not fresh or [(v["claim"], v["verdict"], v["evidence"]) for v in fresh] == \
+            list(committed[["claim", "verdict", "evidence"]].itertuples(index=False, name=None)), \
+            f"{r.parent.name}: claims.csv is not what its data gives; run gumbel-rao report"
+        for v in fresh: assert v["title"] in page and v["evidence"] in page, (r.parent.name, v["claim"])
+    for c in paper_claims():
+        rows = [v for r in reports if (r.parent / "claims.csv").stat().st_size > 1
+                for v in _read_csv(r.parent / "claims.csv").to_dict("records") if v["paper_claim"] == c["id"]]
+        if not rows: assert "Not run" in page.split(c["title"])[-1][:3000], c["id"]
+
+
+_NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+
+
+def _data_numbers() -> list:
+    "Every number in the committed data files: the reports' CSV and JSON files and the paper's CSVs."
+    files = [*(ROOT / "results/reports").rglob("*.csv"), *(ROOT / "results/reports").rglob("*.json"),
+             *(ROOT / "gumbel_rao/data/files").glob("*.csv")]
+    return sorted({float(t.replace(",", "")) for f in files for t in _NUMBER.findall(f.read_text(encoding="utf-8"))})
+
+
+def _in_data(token: str, numbers: list) -> bool:
+    "Whether `token` (as shown: '97.3', '1,000') is a data number rounded to the digits shown, or a percentage of one."
+    import bisect
+    x, digits = float(token.replace(",", "")), len(token.split(".")[1]) if "." in token and "e" not in token else 0
+    for target, half in ((x, 0.5 * 10 ** -digits), (x / 100, 0.005 * 10 ** -digits)):
+        i = bisect.bisect_left(numbers, target - half - 1e-12)
+        if i < len(numbers) and numbers[i] <= target + half + 1e-12: return True
+    return False
+
+
+def test_numbers_on_the_reproduction_page_and_in_the_readme_status_come_from_data(site):
+    "Each number on the Reproduction page (but the paper's own words) and in the README's status is in a committed data file."
+    from gumbel_rao.data.paper import paper_claims
+    numbers = _data_numbers()
+    page = "".join(site[1]["reproduction.html"].text)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    status = readme.split("## Status of the reproduction", 1)[1].split("\n## ", 1)[0]
+    page = re.sub(r"Paper\..*?(?=Ours)", "", page, flags=re.S)          # the paper's words and tables
+    for where, text in (("reproduction page", page), ("README status", status)):
+        for c in paper_claims(): text = text.replace(c["title"], "")   # the titles of the paper's claims
+        bad = sorted({t for t in _NUMBER.findall(text) if not _in_data(t, numbers)})
+        assert not bad, f"{where}: numbers in no committed data file: {bad[:30]}"
+    assert not _in_data("123456.7", numbers)
+
+
+def test_reproduction_page_from_reports_only(tmp_path):
+    "A claim without a committed report says so; a report's verdicts, table and figures appear under their claims."
+    import pandas as pd
+    reports = tmp_path / "results/reports"
+    (reports / "vae").mkdir(parents=True)
+    pd.DataFrame([dict(claim="table2.k", paper_claim="table2", title="K beyond 10 matters little", verdict="holds",
+                       evidence="within 0.3 nats")]).to_csv(reports / "vae/claims.csv", index=False)
+    (reports / "vae/report.md").write_text("# vae\n\n## Table 2 of the paper: ours\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
+                                          "![Fig. 2 (a): variance](fig2a.png)\n\n## Failures (0)\n")
+    cells = doc_reproduction.reproduction_cells(tmp_path / "results")
+    table2 = next(c for c in cells if 'id="table2"' in c)
+    assert "| K beyond 10 matters little | **holds** | within 0.3 nats |" in table2 and "#### Table 2 of the paper: ours" in table2
+    assert "Failures" not in table2 and "| 202.6 |" in table2
+    assert "![Fig. 2 (a): variance](../results/reports/vae/fig2a.png)" in next(c for c in cells if 'id="fig2"' in c)
+    assert "Not run" in next(c for c in cells if 'id="fig1"' in c)
+    assert "| K beyond 10 matters little | **holds** | `vae` |" in cells[1]
 
 
 def test_paper_numbers_come_from_the_data_file(monkeypatch):
     from gumbel_rao.data import paper
-    rows = paper.paper_results()
-    cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
-    assert all(f"| {r['label']} |" in cells for r in rows) and "38.8" in cells and "202.6" in cells
-    changed = [dict(r, value=r["value"] * 10) for r in rows]
-    monkeypatch.setattr(paper, "paper_results", lambda table=None, path=None: [r for r in changed if table in (None, r["table"])])
-    cells = "\n".join(doc_reproduction.reproduction_cells("/no/such/results"))
-    assert "| 388.0 |" in cells and "| 2026.0 |" in cells and "| 38.8 |" not in cells
-
-
-def test_reports_replace_the_run_summaries(tmp_path):
-    results = tmp_path / "results"
-    (results / "toy/cpu").mkdir(parents=True); (results / "toy/cpu/metrics.json").write_text('{"mse": 0.5}')
-    for name in ("vae", "extra"):
-        (results / "reports" / name).mkdir(parents=True)
-        (results / "reports" / name / "report.md").write_text(f"# Report {name}\n\n## Table 2\n\n![curves](curves.png)\n")
-    cells = doc_reproduction.reproduction_cells(results)
-    vae = next(c for c in cells if 'id="table2"' in c)
-    assert "report `results/reports/vae/report.md`" in vae and "![curves](../results/reports/vae/curves.png)" in vae
-    assert "#### Table 2" in vae and "# Report vae" not in vae and "*Report vae*" in vae
-    assert "All numbers in <code>results/toy/cpu/metrics.json" in next(c for c in cells if 'id="fig1"' in c)
-    assert "### Report `extra`" in cells[-1]
+    assert "| 38.8 |" in doc_reproduction.paper_table(1) and "| 202.6 |" in doc_reproduction.paper_table(2)
+    changed = [dict(r, value=r["value"] * 10) for r in paper.paper_results()]
+    monkeypatch.setattr(doc_reproduction, "paper_results", lambda table=None, path=None: [r for r in changed if table in (None, r["table"])])
+    assert "| 388.0 |" in doc_reproduction.paper_table(1) and "| 38.8 |" not in doc_reproduction.paper_table(1)
 
 
 def test_markdown_cleaning_and_links(tmp_path):
