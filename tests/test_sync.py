@@ -1,7 +1,7 @@
 """What is committed agrees with its source: the library is what nbdev_export makes of the notebooks, README.md is what
 the index notebook renders to, CI runs the README's commands; and the base install (`pip install gumbel-rao`, no extras)
 needs only torch, numpy and tqdm."""
-import filecmp, re, runpy, shutil, subprocess, sys
+import filecmp, json, re, runpy, shutil, subprocess, sys
 from pathlib import Path
 import setuptools
 from conftest import ROOT
@@ -71,8 +71,8 @@ def test_base_install_requires_only_torch_numpy_tqdm(monkeypatch):
     assert extras["experiments"] | extras["docs"] | {"pytest"} <= extras["dev"]
 
 
-def test_library_imports_without_the_extras():
-    "The library modules import in a fresh interpreter where the extras' packages cannot be imported at all."
+def _import_blocking(modules: list, blocked: list, then: str = "") -> subprocess.CompletedProcess:
+    "Import `modules` (and run `then`) in a fresh interpreter where `blocked` cannot be imported; prints those loaded."
     blocker = f"""
 import importlib.abc, importlib.machinery, sys
 class Refuse(importlib.abc.Loader):   # an extra can be looked up (torch probes optional packages) but never imported
@@ -80,11 +80,37 @@ class Refuse(importlib.abc.Loader):   # an extra can be looked up (torch probes 
     def exec_module(self, module): pass
 class NotInstalled(importlib.abc.MetaPathFinder):
     def find_spec(self, name, path=None, target=None):
-        if name.split(".")[0] in {EXTRAS_ONLY!r}: return importlib.machinery.ModuleSpec(name, Refuse())
+        if name.split(".")[0] in {blocked!r}: return importlib.machinery.ModuleSpec(name, Refuse())
 sys.meta_path.insert(0, NotInstalled())
-import {", ".join(LIBRARY)}
-print(sorted({{m.split(".")[0] for m in sys.modules}} & set({EXTRAS_ONLY!r})))
+import {", ".join(modules)}
+{then}
+print(sorted({{m.split(".")[0] for m in sys.modules}} & set({blocked!r})))
 """
-    out = subprocess.run([sys.executable, "-c", blocker], cwd=ROOT, capture_output=True, text=True)
+    return subprocess.run([sys.executable, "-c", blocker], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_library_imports_without_the_extras():
+    "The library modules import in a fresh interpreter where the extras' packages cannot be imported at all."
+    out = _import_blocking(LIBRARY, EXTRAS_ONLY)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.strip() == "[]", out.stdout
+
+
+def test_modules_import_and_experiments_run_without_matplotlib(tmp_path):
+    "Every module imports without matplotlib, and two experiments run on toy knobs: they return data, notebooks draw."
+    modules = sorted(".".join(p.relative_to(ROOT).with_suffix("").parts) for p in (ROOT / "gumbel_rao").rglob("*.py")
+                     if p.name not in ("__init__.py", "_modidx.py"))
+    assert "gumbel_rao.experiments.toy" in modules
+    then = f"""
+from gumbel_rao.experiments import toy, atlas
+toy.run(out_dir={str(tmp_path / "toy")!r}, device="cpu", taus=(0.5,), grid=3, n_samples=4, k=2, curve_samples=4,
+        curve_taus=(1.0,), curve_ks=(1,), extra_estimators=[])
+atlas.run(out_dir={str(tmp_path / "atlas")!r}, device="cpu", progress=False, estimators=["st-gs"], problems=("simplex",),
+          taus=(1.0,), n_samples=10, cost_shape=(2, 3, 4), cost_repeats=1)
+"""
+    out = _import_blocking(modules, ["matplotlib"], then)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.strip() == "[]", out.stdout
+    assert not list(tmp_path.rglob("*.png")), "an experiment wrote a figure"
+    assert len(json.loads((tmp_path / "toy/metrics.json").read_text())["grid"]) == 9
+    assert json.loads((tmp_path / "atlas/metrics.json").read_text())["records"][0]["estimator"] == "st-gs"

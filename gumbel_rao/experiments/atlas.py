@@ -15,8 +15,7 @@ from .scales import resolve_scale, check_presets
 
 # %% auto #0
 __all__ = ['PRESETS', 'estimator_specs', 'estimate_gradients', 'measure', 'atlas', 'best_table', 'headline', 'headlines',
-           'best_pivot', 'estimator_colours', 'plot_metric_panel', 'plot_metric', 'cost_fn', 'cost_row', 'costs',
-           'check_params', 'run']
+           'best_pivot', 'atlas_records', 'cost_fn', 'cost_row', 'costs', 'check_params', 'run']
 
 # %% ../../nbs/33_exp.atlas.ipynb #30613112
 def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(k=4)"); `None`: every registered non-ablation estimator
@@ -133,60 +132,12 @@ def best_pivot(best: pd.DataFrame, # from `best_table`
     bt["cell"] = [f"{m:.3g}" + ("" if math.isnan(t) else f" (tau {t:g})") for m, t in zip(bt["mse"], bt["best_tau"])]
     return bt.pivot(index="estimator", columns="problem", values="cell")[list(dict.fromkeys(bt["problem"]))]
 
-# %% ../../nbs/33_exp.atlas.ipynb #cfe4c41c
-def estimator_colours(labels: list, # estimator labels
-                     ) -> dict:
-    "A fixed colour per label: GR-MCK in blues (darker = larger K), the rest from tab10 (less blue), then light tab20."
-    import matplotlib
-    gr_k = lambda l: parse_estimator_label(l)[1]["k"] if parse_estimator_label(l)[0] == "gr-mck" else None
-    gr = sorted([l for l in labels if gr_k(l) is not None], key=gr_k)
-    blues = matplotlib.colormaps["Blues"]
-    palette = [matplotlib.colormaps["tab10"](i) for i in range(1, 10)] + [matplotlib.colormaps["tab20"](2 * i + 1) for i in range(1, 10)]
-    out = {l: blues(0.4 + 0.6 * i / max(len(gr) - 1, 1)) for i, l in enumerate(gr)}
-    others = [l for l in labels if l not in out]
-    out.update({l: palette[i % len(palette)] for i, l in enumerate(others)})
-    return out
-
-# %% ../../nbs/33_exp.atlas.ipynb #66a07b5d
-def plot_metric_panel(ax, # a matplotlib axes
-                      df: pd.DataFrame, # the atlas records of one problem
-                      metric: str, # the column to draw
-                      colours: dict, # label -> colour for every estimator, from `estimator_colours`
-                     ):
-    "One log-log panel of `metric` against tau, a line per estimator (dashed horizontal: tau-free; non-positive values left out)."
-    from matplotlib.ticker import FixedLocator, FormatStrFormatter, NullLocator
-    for i, lab in enumerate(colours):
-        g = df[(df.estimator == lab) & (df[metric] > 0)].sort_values("tau")
-        if g.empty: continue
-        if g["tau"].isna().all(): ax.axhline(g[metric].iloc[0], color=colours[lab], ls="--", label=lab)
-        else: ax.plot(g["tau"], g[metric], "o-" if i < 12 else "s-", ms=3, color=colours[lab], label=lab)
-    ax.set(xscale="log", yscale="log")
-    taus = sorted(set(df["tau"].dropna()))
-    if taus:
-        ax.set_xlim(taus[0] * 0.9, taus[-1] * 1.1); ax.xaxis.set_minor_locator(NullLocator())
-        ax.xaxis.set_major_locator(FixedLocator(taus)); ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-
-# %% ../../nbs/33_exp.atlas.ipynb #1a692b05
-def plot_metric(df: pd.DataFrame, # atlas records
-                metrics: tuple = ("mse",), # columns to plot, one row of panels each
-                path: str | Path | None = None, # save the figure here (PNG) if given
-               ):
-    "Log-scale curves of `metrics` vs tau per estimator, one panel per problem, one legend below; returns the figure."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    probs, colours = list(dict.fromkeys(df["problem"])), estimator_colours(list(dict.fromkeys(df["estimator"])))
-    names, legend_rows = dict(mse="MSE", trace_var="trace variance", bias_sq="squared bias"), math.ceil(len(colours) / 8)
-    fig, axes = plt.subplots(len(metrics), len(probs), figsize=(3.4 * len(probs), 3.0 * len(metrics) + 0.3 + 0.22 * legend_rows), squeeze=False)
-    for (r, metric), (c, prob) in ((a, b) for a in enumerate(metrics) for b in enumerate(probs)):
-        plot_metric_panel(axes[r, c], df[df.problem == prob], metric, colours)
-        axes[r, c].set(title=prob if r == 0 else None, xlabel="tau" if r == len(metrics) - 1 else None,
-                       ylabel=names.get(metric, metric) if c == 0 else None)
-    handles = {h.get_label(): h for ax in axes.flat for h in ax.get_lines()}
-    fig.legend(list(handles.values()), list(handles.keys()), loc="lower center", ncol=min(len(handles), 8), fontsize=8)
-    fig.tight_layout(rect=(0, (0.3 + 0.22 * legend_rows) / fig.get_figheight(), 1, 1))
-    if path is not None: fig.savefig(path, dpi=110); plt.close(fig)
-    return fig
+# %% ../../nbs/33_exp.atlas.ipynb #d5a19c36
+def atlas_records(df: pd.DataFrame, # atlas records
+                 ) -> list:
+    "The records as a list of dicts, in order; NaN values (the tau of a tau-free estimator) become `None`."
+    nan = lambda v: isinstance(v, float) and math.isnan(v)
+    return [{key: None if nan(v) else v for key, v in row.items()} for row in df.to_dict("records")]
 
 # %% ../../nbs/33_exp.atlas.ipynb #f1dea3c1
 def cost_fn(logits: torch.Tensor, # the logits, (batch, variables, categories)
@@ -264,14 +215,14 @@ def check_params(p: dict, # the resolved knobs of `PRESETS`
     return p
 
 # %% ../../nbs/33_exp.atlas.ipynb #f0ee70fb
-def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json, the CSVs and the figures go
+def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json and the CSVs go
         seed: int = 0, # seed of problems and estimators
         device: str = "auto", # "auto", "cpu", "cuda", ...
         scale: str = "smoke", # "smoke", "cpu" or "paper"
         progress: bool = True, # show progress bars
         **knobs, # the knobs of `PRESETS` (None = the preset's)
        ) -> dict:
-    "The gradient-quality atlas and the cost table; writes records.csv, best_mse.csv, headline.csv, costs.csv, metrics.json and figures."
+    "The atlas and the cost table; writes records.csv, best_mse.csv, headline.csv, costs.csv and metrics.json."
     p, dev, t0 = check_params(resolve_scale(PRESETS, scale, **knobs)), resolve_device(device), time.perf_counter()
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     specs = estimator_specs(p["estimators"], p["ks"], p["k_other"], p["soft_ks"])
@@ -281,11 +232,10 @@ def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json, the CSVs
     cost, cnotes = costs(specs, tuple(p["cost_shape"]), p["cost_repeats"], p["cost_tau"], seed, dev, p["cost_memory"])
     for name, table in dict(records=df, best_mse=best, best_mse_table=best_pivot(best), headline=head, costs=cost).items():
         table.to_csv(out / f"{name}.csv", index=name not in ("records", "headline"))
-    figures = [out / "mse_vs_tau.png", out / "var_bias_vs_tau.png"]
-    plot_metric(df, ("mse",), figures[0]); plot_metric(df, ("trace_var", "bias_sq"), figures[1])
     metrics = dict(scale=scale, seed=seed, device=str(dev), params=p, estimators=[s["label"] for s in specs], notes=notes + cnotes,
                    best={f"{e}|{pr}": dict(mse=r.mse, mse_se=r.mse_se, tau=None if math.isnan(r.best_tau) else r.best_tau)
                          for (e, pr), r in best.iterrows()},
-                   headline=head.to_dict("records"), costs=cost.to_dict("index"), wall_seconds=time.perf_counter() - t0)
+                   headline=head.to_dict("records"), costs=cost.to_dict("index"), wall_seconds=time.perf_counter() - t0,
+                   records=atlas_records(df))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1, default=str))
-    return dict(metrics=metrics, records=df, best=best, headline=head, costs=cost, out_dir=str(out), figures=[str(f) for f in figures])
+    return dict(metrics=metrics, records=df, best=best, headline=head, costs=cost, out_dir=str(out))

@@ -19,7 +19,7 @@ from .scales import resolve_scale, check_presets
 # %% auto #0
 __all__ = ['PRESETS', 'resolve_params', 'load_splits', 'bracket_f1', 'left_branching_tree', 'right_branching_tree',
            'balanced_tree', 'evaluate', 'baselines', 'listops_estimator', 'train_step', 'save_checkpoint',
-           'load_checkpoint', 'train', 'plot_curves', 'plot_trees', 'paper_accuracy', 'run']
+           'load_checkpoint', 'train', 'tree_segments', 'paper_accuracy', 'run']
 
 # %% ../../nbs/32_exp.listops.ipynb #240af56e
 PRESETS = check_presets(dict(
@@ -192,49 +192,21 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
     return state
 
 # %% ../../nbs/32_exp.listops.ipynb #0f9f9cef
-def plot_curves(history: list, # `train`'s history
-                title: str = "", path=None, # save a PNG here if given
-               ):
-    "Accuracy curves and validation F1 against the SGD step."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    it = [h["iteration"] for h in history]
-    fig, ax = plt.subplots(figsize=(6.5, 3.6))
-    ax.plot(it, [h["train_accuracy"] for h in history], "o-", ms=3, label="train accuracy (window)")
-    ax.plot(it, [h["valid_accuracy"] for h in history], "s-", ms=3, label="valid accuracy")
-    ax.plot(it, [h["valid_f1"] if h["valid_f1"] is not None else float("nan") for h in history], "^--", ms=3, label="valid bracket F1")
-    ax.set_xlabel("SGD step"); ax.set_ylim(0, 1); ax.grid(alpha=0.3); ax.legend(fontsize=8); ax.set_title(title, fontsize=9)
-    if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
-    return fig
-
-def _draw_tree(ax, tree, title):
-    leaves = tree_leaves(tree)
-    def place(t, start):   # -> (x, height, end)
-        if isinstance(t, str): ax.text(start, 0, t, ha="center", va="top", fontsize=9); return start, 0, start + 1
+def tree_segments(tree, # a binary tree: a token string, or a pair (tuple or list) of trees
+                 ) -> tuple:
+    "`(segments, labels)`: per binary node (post-order) an `(xs, ys)` polyline child-node-child; per leaf `(x, token)`."
+    segments, labels = [], []
+    def place(t, start):   # -> (x, height, x of the next leaf)
+        if isinstance(t, str): labels.append((float(start), t)); return start, 0, start + 1
+        if not (isinstance(t, (tuple, list)) and len(t) == 2):
+            raise ValueError(f"a tree is a token string or a pair of trees, got {t!r}")
         xl, hl, mid = place(t[0], start)
         xr, hr, end = place(t[1], mid)
         x, hgt = (xl + xr) / 2, max(hl, hr) + 1
-        ax.plot([xl, x, xr], [hl + 0.15 * (hl == 0), hgt, hr + 0.15 * (hr == 0)], "k-", lw=1)
+        segments.append(([float(xl), float(x), float(xr)], [hl + 0.15 * (hl == 0), float(hgt), hr + 0.15 * (hr == 0)]))
         return x, hgt, end
     place(tree, 0)
-    ax.set_xlim(-0.7, len(leaves) - 0.3); ax.set_ylim(-0.8, None); ax.axis("off"); ax.set_title(title, fontsize=9)
-
-def plot_trees(pairs: list, # `(induced tree, gold tree, label)` triples
-               path=None, # save a PNG here if given
-              ):
-    "Each induced tree (top row) above its gold tree (bottom row)."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    fig, axes = plt.subplots(2, len(pairs), figsize=(4.2 * len(pairs), 5), squeeze=False)
-    for j, (induced, gold, label) in enumerate(pairs):
-        f1 = bracket_f1(induced, gold)
-        _draw_tree(axes[0, j], induced, f"induced (F1 {f1:.2f})" if f1 is not None else "induced")
-        _draw_tree(axes[1, j], gold, f"gold (label {label})")
-    fig.tight_layout()
-    if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
-    return fig
+    return segments, labels
 
 # %% ../../nbs/32_exp.listops.ipynb #030fcb49
 def paper_accuracy(estimator: str, tau: float | None, k: int | None, max_len: int) -> float | None:
@@ -243,13 +215,13 @@ def paper_accuracy(estimator: str, tau: float | None, k: int | None, max_len: in
     rows = [r for r in paper_results(1) if r["estimator"] == name and r["max_len"] == max_len and tau is not None and math.isclose(r["tau"], tau)]
     return rows[0]["value"] if rows else None
 
-def run(out_dir: str = "runs/listops/smoke", # where metrics.json, figures and the checkpoint go
+def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkpoint go
         seed: int = 0, device: str = "auto", scale: str = "smoke",
         estimator: str = "st-gs", tau: float | None = 1.0, k: int | None = None, # the estimator and its hyperparameters
         progress: bool = True, # show tqdm bars
         **knobs, # the scale's knobs (see `PRESETS`); None: the preset's
        ) -> dict:
-    "Train and evaluate one configuration; write `metrics.json`, `curves.png`, `trees.png`; return the metrics."
+    "Train and evaluate one configuration; write `metrics.json` and the checkpoint into `out_dir`; return the metrics."
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     prm, dev = resolve_params(scale, **knobs), resolve_device(device)
     est = listops_estimator(estimator, tau, k, torch.Generator(device=dev).manual_seed(seed + 1))
@@ -264,14 +236,13 @@ def run(out_dir: str = "runs/listops/smoke", # where metrics.json, figures and t
     model.load_state_dict(state["best"]["model"])
     test = evaluate(model, splits["test"], dev)
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
-    plot_curves(state["history"], f"{estimator} tau={tau} L<={prm['max_len']}", out / "curves.png")
-    plot_trees([(test["trees"][i], splits["test"][i].tree, splits["test"][i].label) for i in picks], out / "trees.png")
     metrics = dict(params=dict(config, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev)),
                    test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=state["best"]["iteration"],
                    best_valid_accuracy=state["best"]["valid_accuracy"], baselines=baselines(splits["test"], splits["train"]),
                    paper_test_accuracy=paper_accuracy(estimator, tau, k, prm["max_len"]), history=state["history"],
                    sizes={s: len(v) for s, v in splits.items()},
-                   example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree) for i in picks],
+                   example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree,
+                                       label=splits["test"][i].label) for i in picks],
                    wall_s=dict(train=round(t_train, 1), total=round(time.perf_counter() - t0, 1)))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics

@@ -17,7 +17,7 @@ from .scales import resolve_scale, check_presets
 # %% auto #0
 __all__ = ['REGIONS', 'PRESETS', 'CURVE_POINTS', 'fixed_a_loss', 'toy_gradients', 'simplex_grid', 'ternary_xy', 'grid_gradients',
            'log10_improvement', 'improvement_metrics', 'grid_improvement', 'check_params', 'curve_estimators',
-           'tau_curves', 'ternary_axes', 'plot_objective', 'plot_figure1', 'plot_tau_panel', 'plot_tau_curves', 'run']
+           'tau_curves', 'grid_records', 'run']
 
 # %% ../../nbs/30_exp.toy.ipynb #d10ba5d2
 def fixed_a_loss(p: torch.Tensor, # the points where A is evaluated, shape (3,) or (P, 3)
@@ -198,116 +198,43 @@ def tau_curves(labels: list, # from `curve_estimators`
                      for tau, st in zip(curve_taus, stats * len(curve_taus) if tau_free else stats)]
     return rows, skipped
 
-# %% ../../nbs/30_exp.toy.ipynb #0f3a420d
-def ternary_axes(ax, # a matplotlib axes
-                 title: str, # its title
-                ):
-    "Draw the simplex's outline and vertex labels on `ax`, equal aspect and no frame."
-    ax.set_aspect("equal"); ax.axis("off"); ax.set_title(title, fontsize=10, pad=14)
-    corners = np.array([[0, 0], [1, 0], [0.5, math.sqrt(3) / 2]])
-    ax.plot(*np.vstack([corners, corners[:1]]).T, color="k", lw=0.8)
-    for (x, y), lab, (dx, dy) in zip(corners, ("$e_1$", "$e_2$", "$e_3$"), ((-0.05, -0.05), (0.05, -0.05), (0, 0.04))):
-        ax.text(x + dx, y + dy, lab, ha="center", va="center", fontsize=9)
-
-# %% ../../nbs/30_exp.toy.ipynb #ad61d104
-def plot_objective(ax, # a matplotlib axes
-                  ):
-    "Panel (a): filled contours of $(p - c)^\\top Q (p - c)$ on the simplex, with a horizontal colour bar."
-    import matplotlib
-    _, fv, _ = simplex_grid(60)
-    fx, fy = ternary_xy(fv)
-    cs = ax.tricontourf(fx, fy, simplex_objective(fv).numpy(), levels=20, cmap="Blues_r")
-    ax.tricontour(fx, fy, simplex_objective(fv).numpy(), levels=10, colors="k", linewidths=0.4)
-    ternary_axes(ax, "(a) $(p - c)^T Q (p - c)$")
-    ax.figure.colorbar(cs, cax=ax.inset_axes([0.15, -0.06, 0.7, 0.04]), orientation="horizontal",
-                       ticks=matplotlib.ticker.MaxNLocator(4))
-
-# %% ../../nbs/30_exp.toy.ipynb #082bae84
-def plot_figure1(delta: dict, # tau -> log10 improvement per grid point (numpy, shape (P,))
-                 verts, tris, # grid vertices (V, 3) and cells (P, 3), from `simplex_grid`
-                 k: int, # K of GR-MCK, for the titles
-                 path=None, # save a PNG here if given
-                ):
-    "Paper Fig. 1: (a) contours of the objective, (b-...) $\\Delta$ per temperature on a shared colour scale."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt, matplotlib.tri as mtri
-    n = len(delta) + 1
-    fig, axes = plt.subplots(1, n + 1, figsize=(3.3 * n + 0.6, 3.8), gridspec_kw=dict(width_ratios=[1] * n + [0.05]))
-    plot_objective(axes[0])
-    tri = mtri.Triangulation(*ternary_xy(verts), np.asarray(tris))
-    allv = np.concatenate(list(delta.values()))
-    vmin = min(0.0, float(np.percentile(allv, 0.5)))   # a few noisy negative outliers would stretch the scale: clip them
-    norm = matplotlib.colors.Normalize(vmin=vmin, vmax=allv.max())
-    for i, (tau, dl) in enumerate(delta.items()):
-        im = axes[i + 1].tripcolor(tri, facecolors=dl, cmap="viridis", norm=norm)
-        ternary_axes(axes[i + 1], f"({'bcdefgh'[i]}) $\\tau$ = {tau}")
-    fig.colorbar(im, cax=axes[-1], label=f"log10 tr Cov: ST-GS $-$ GR-MC{k}", extend="min" if allv.min() < vmin else "neither")
-    if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
-    return fig
-
-# %% ../../nbs/30_exp.toy.ipynb #76d92f12
-def plot_tau_panel(ax, # a matplotlib axes
-                   rows: list, # the rows of `tau_curves` at one point
-                   key: str, # "trace_var" or "mse"
-                   names: list, # every estimator's label, in the order that fixes its colour
-                  ):
-    "One log-log panel of `key` against tau at one point: error bars of 2 standard errors, ST-GS and GR-MCK solid, the others dashed."
-    import matplotlib.pyplot as plt
-    main = lambda name: parse_estimator_label(name)[0] in ("st-gs", "gr-mck")
-    for c, name in enumerate(names):
-        sel = [r for r in rows if r["estimator"] == name]
-        ax.errorbar([r["tau"] for r in sel], [r[key] for r in sel], [2 * r[key + "_se"] for r in sel], color=plt.cm.tab20(c % 20),
-                    marker="o", ms=3, lw=1.2 if main(name) else 0.9, ls="-" if main(name) else "--", capsize=2, label=name)
-    low, high = [r[key] for r in rows if main(r["estimator"])], [r[key] for r in rows if r[key] > 0]
-    ax.set(xscale="log", yscale="log"); ax.grid(alpha=0.3)
-    if low and high: ax.set_ylim(min(low) / 30, max(high) * 3)   # an estimator that flattens to 0 is clipped
-
-# %% ../../nbs/30_exp.toy.ipynb #5f6384b0
-def plot_tau_curves(rows: list, # from `tau_curves`
-                    path=None, # save a PNG here if given
-                   ):
-    "Trace variance (top) and MSE (bottom) against tau, one column per point, one line per estimator."
-    import matplotlib
-    if path is not None: matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    points, names = list(dict.fromkeys(r["point"] for r in rows)), list(dict.fromkeys(r["estimator"] for r in rows))
-    fig, axes = plt.subplots(2, len(points), figsize=(3.6 * len(points), 6), squeeze=False, sharex=True)
-    for (i, (key, lab)), (j, pt) in ((a, b) for a in enumerate((("trace_var", "trace variance"), ("mse", "MSE"))) for b in enumerate(points)):
-        at = [r for r in rows if r["point"] == pt]
-        plot_tau_panel(axes[i, j], at, key, names)
-        axes[i, j].set(xlabel="tau" if i == 1 else None, ylabel=lab if j == 0 else None)
-        if i == 0: axes[i, j].set_title(f"{pt}: p = {tuple(round(x, 2) for x in at[0]['p'])}", fontsize=9)
-    fig.tight_layout()
-    axes[0, -1].legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.02, 1.0))
-    if path is not None: fig.savefig(path, dpi=120, bbox_inches="tight"); plt.close(fig)
-    return fig
+# %% ../../nbs/30_exp.toy.ipynb #5b0e7f21
+def grid_records(probs: torch.Tensor, # grid points, shape (P, 3)
+                 delta: dict, # tau -> log10 improvement per point, shape (P,)
+                ) -> list:
+    "`dict(tau, p, delta)` per temperature (`delta`'s order) and point (`probs`' order); p to 5 decimals, delta to 4."
+    ps = [[round(x, 5) for x in p] for p in probs.tolist()]
+    for tau, d in delta.items():
+        if len(d) != len(ps): raise ValueError(f"delta at tau={tau} has {len(d)} values for {len(ps)} points")
+    return [dict(tau=tau, p=p, delta=round(float(x), 4)) for tau, d in delta.items() for p, x in zip(ps, d)]
 
 # %% ../../nbs/30_exp.toy.ipynb #534b239d
-def run(out_dir: str = "runs/toy/smoke", # where metrics.json and the PNG figures go
+def run(out_dir: str = "runs/toy/smoke", # where metrics.json goes
         seed: int = 0, # seed of every random draw
         device: str = "auto", # "auto", "cpu" or "cuda"
         scale: str = "smoke", # "smoke", "cpu" or "paper"
         **knobs, # the knobs of `PRESETS` (None = the preset's)
        ) -> dict:
-    "Run the toy experiment; write `metrics.json`, `fig1.png` and `fig_tau.png` into `out_dir`; return the metrics."
+    "Run the toy experiment; write its data to `metrics.json` in `out_dir` and return them."
     if not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     prm, dev = check_params(resolve_scale(PRESETS, scale, **knobs)), resolve_device(device)
     gen = torch.Generator(device=dev).manual_seed(seed)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    probs, verts, tris = simplex_grid(prm["grid"])
+    probs = simplex_grid(prm["grid"])[0]
     grid = {tau: grid_improvement(probs, tau, prm["k"], prm["n_samples"], gen, dev) for tau in prm["taus"]}
     t_grid = time.perf_counter() - t0
     labels, skipped = curve_estimators(prm["curve_ks"], prm["extra_estimators"], dev)
     rows, failed = tau_curves(labels, prm["curve_taus"], prm["curve_samples"], gen, device=dev)
-    plot_figure1({tau: d.numpy() for tau, (d, _) in grid.items()}, verts, tris, prm["k"], out / "fig1.png")
-    plot_tau_curves(rows, out / "fig_tau.png")
-    metrics = dict(params=dict(seed=seed, scale=scale, device=str(dev), **{key: (list(v) if isinstance(v, tuple) else v) for key, v in prm.items()}),
-                   a_dependence="A(p) held fixed at the current p (estimators and target); the exact explicit term would shift both equally",
-                   per_tau={str(tau): m for tau, (_, m) in grid.items()}, tau_curves=rows, skipped_estimators=dict(skipped, **failed),
+    params = {key: (list(v) if isinstance(v, tuple) else v) for key, v in prm.items()}
+    metrics = dict(params=dict(seed=seed, scale=scale, device=str(dev), **params),
+                   a_dependence="A(p) held fixed at the current p (estimators and target); "
+                                "the exact explicit term would shift both equally",
+                   per_tau={str(tau): m for tau, (_, m) in grid.items()}, tau_curves=rows,
+                   skipped_estimators=dict(skipped, **failed),
                    wall_s=dict(grid=round(t_grid, 2), total=round(time.perf_counter() - t0, 2)),
                    grid_delta={str(tau): [round(float(x), 4) for x in d] for tau, (d, _) in grid.items()},
-                   grid_p=[[round(x, 5) for x in p] for p in probs.tolist()])
+                   grid_p=[[round(x, 5) for x in p] for p in probs.tolist()],
+                   grid=grid_records(probs, {tau: d for tau, (d, _) in grid.items()}))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics
