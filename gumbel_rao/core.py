@@ -4,14 +4,15 @@
 
 # %% ../nbs/00_core.ipynb #86ba7df2
 from __future__ import annotations
-import math, os, sys
+import math, numbers, os, sys
 from pathlib import Path
 import torch
 
 # %% auto #0
-__all__ = ['resolve_device', 'log_exponential_from_uniform', 'log_exponential', 'exponential', 'gumbel', 'check_logits',
-           'check_positive', 'check_count', 'check_one_hot', 'one_hot_argmax', 'sample_one_hot',
-           'one_hot_sample_or_check', 'conditional_gumbel_from', 'conditional_gumbel', 'softmax_jvp', 'cache_dir']
+__all__ = ['resolve_device', 'log_exponential_from_uniform', 'log_exponential', 'exponential', 'gumbel', 'transforms_active',
+           'values_readable', 'check_logits', 'python_number', 'check_positive', 'check_count', 'check_one_hot',
+           'one_hot_argmax', 'sample_one_hot', 'one_hot_sample_or_check', 'conditional_gumbel_from',
+           'conditional_gumbel', 'softmax_jvp', 'cache_dir']
 
 # %% ../nbs/00_core.ipynb #5f665bfa
 def resolve_device(device: str | torch.device = "auto", # "auto", "cpu", "cuda", "cuda:1", or a `torch.device`
@@ -32,7 +33,7 @@ def log_exponential_from_uniform(u: torch.Tensor, # uniform draws in [0, 1); ove
                                 ) -> torch.Tensor:
     "$\\log E = \\log(-\\log U)$ in place, with $U$ and $E$ clamped away from 0 so the result is finite."
     tiny = _tiny(u.dtype)
-    return u.clamp_(min=tiny).log_().neg_().clamp_(min=tiny).log_()
+    return u.clamp_min_(tiny).log_().neg_().clamp_min_(tiny).log_()
 
 # %% ../nbs/00_core.ipynb #2a460804
 def log_exponential(shape: tuple, # shape of the sample
@@ -41,7 +42,7 @@ def log_exponential(shape: tuple, # shape of the sample
                     device: torch.device | str = "cpu", # device of the sample
                    ) -> torch.Tensor:
     "$\\log E$ for $E \\sim \\mathrm{Exp}(1)$ i.i.d., always finite: computed as $\\log(-\\log U)$ in place."
-    return log_exponential_from_uniform(torch.empty(shape, dtype=dtype, device=device).uniform_(generator=generator))
+    return log_exponential_from_uniform(torch.rand(shape, generator=generator, dtype=dtype, device=device))
 
 # %% ../nbs/00_core.ipynb #d9edf34e
 def exponential(shape: tuple, # shape of the sample
@@ -61,6 +62,22 @@ def gumbel(shape: tuple, # shape of the sample
     "Standard Gumbel draws $G = -\\log E$, always finite."
     return log_exponential(shape, generator, dtype, device).neg_()
 
+# %% ../nbs/00_core.ipynb #bbe631f7
+def transforms_active() -> bool:
+    "True inside a `torch.func` transform (`grad`, `vmap`, `jacrev`, `functionalize`, ...)."
+    return torch._C._are_functorch_transforms_active()
+
+# %% ../nbs/00_core.ipynb #36687afd
+def values_readable(x: torch.Tensor, # a tensor, possibly wrapped by `torch.func` transforms
+                   ) -> bool:
+    "False when `x` is batched by `torch.func.vmap` at some level, so that Python cannot read its values; else True."
+    if torch.compiler.is_compiling(): return True          # torch.compile traces plain tensors
+    F = torch._C._functorch
+    while F.is_functorch_wrapped_tensor(x):
+        if F.is_batchedtensor(x): return False
+        x = F.get_unwrapped(x)
+    return True
+
 # %% ../nbs/00_core.ipynb #c69fa1ec
 def check_logits(logits: torch.Tensor, # unnormalised log-probabilities, categories on the last dimension
                  name: str = "logits", # the argument's name, for the error message
@@ -68,30 +85,63 @@ def check_logits(logits: torch.Tensor, # unnormalised log-probabilities, categor
     "Raise `ValueError` unless `logits` is a floating tensor of shape (..., n>=1) without NaN, +inf or all-masked rows."
     if not isinstance(logits, torch.Tensor): raise ValueError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
     if not logits.is_floating_point(): raise ValueError(f"{name} must be a floating tensor, got dtype {logits.dtype}")
-    if logits.dim() == 0 or logits.shape[-1] == 0: raise ValueError(f"{name} must have categories on its last dimension, got shape {tuple(logits.shape)}")
+    if logits.dim() == 0 or logits.shape[-1] == 0:
+        raise ValueError(f"{name} must have categories on its last dimension, got shape {tuple(logits.shape)}")
+    if not values_readable(logits): return logits            # under vmap: shape and dtype only
     with torch.no_grad():
-        if torch.isnan(logits).any(): raise ValueError(f"{name} contains NaN")
-        if (logits == math.inf).any(): raise ValueError(f"{name} contains +inf")
-        if (logits == -math.inf).all(-1).any(): raise ValueError(f"{name} has a row where every category is masked (-inf)")
+        top = logits.detach().amax(-1)          # NaN if the row has a NaN, +inf if it has a +inf, -inf if all masked
+        flags = torch.stack([top.isnan().any(), (top == math.inf).any(), (top == -math.inf).any()]).tolist()
+    for bad, what in zip(flags, ("contains NaN", "contains +inf", "has a row where every category is masked (-inf)")):
+        if bad: raise ValueError(f"{name} {what}")
     return logits
 
+# %% ../nbs/00_core.ipynb #ea2ba152
+def _got(value): return f"got {value!r} ({type(value).__name__})"
+
+def python_number(value, # a Python, numpy or 0-d torch scalar
+                  name: str, # the argument's name, for the error message
+                  expected: str, # what is accepted, for the error message
+                  integer: bool = False, # accept only integers
+                 ) -> int | float:
+    "`value` as a Python float (or, `integer=True`, int); `ValueError` for bool, str, complex, other tensors."
+    if isinstance(value, torch.Tensor):
+        kind_ok = value.dtype != torch.bool and not value.is_complex() and not (integer and value.is_floating_point())
+        if value.dim() != 0 or not kind_ok:
+            raise ValueError(f"{name} must be {expected}, "
+                             f"got a tensor of shape {tuple(value.shape)} and dtype {value.dtype}")
+        if not values_readable(value):
+            raise ValueError(f"{name} is a tensor batched by torch.func.vmap, but an estimator call takes one {name}: "
+                             "pass a Python number, or vmap over the logits instead")
+        if value.requires_grad:
+            raise ValueError(f"{name} is a tensor that requires grad, but the estimators do not differentiate "
+                             f"with respect to {name}: pass {name}.detach() or a Python number")
+        value = value.item()
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral if integer else numbers.Real):
+        whole = integer and isinstance(value, numbers.Real)
+        hint = "; a float is refused even when whole: pass int(...)" if whole else ""
+        raise ValueError(f"{name} must be {expected}, {_got(value)}{hint}")
+    try: return int(value) if integer else float(value)
+    except OverflowError: raise ValueError(f"{name} must be {expected}, {_got(value)}") from None
+
 # %% ../nbs/00_core.ipynb #8993aef6
-def check_positive(value: float, # the value to check
+def check_positive(value, # the value to check: int, float, numpy scalar or 0-d tensor
                    name: str, # the argument's name
                   ) -> float:
-    "Raise `ValueError` unless `value` is a finite number > 0."
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
-        raise ValueError(f"{name} must be a finite number > 0, got {value!r}")
-    return float(value)
+    "`value` as a float if it is a finite real number > 0, else `ValueError` naming the accepted types (see above)."
+    expected = "a real number > 0 (int, float, numpy or 0-d torch scalar)"
+    x = python_number(value, name, expected)
+    if not (math.isfinite(x) and x > 0): raise ValueError(f"{name} must be {expected}, {_got(value)}")
+    return x
 
 # %% ../nbs/00_core.ipynb #d0e7360a
-def check_count(value: int, # the value to check
+def check_count(value, # the value to check: int, numpy integer or 0-d integer tensor
                 name: str, # the argument's name
                ) -> int:
-    "Raise `ValueError` unless `value` is an integer >= 1."
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"{name} must be an integer >= 1, got {value!r}")
-    return value
+    "`value` as an int if it is an integer >= 1, else `ValueError` (bool and floats, even `2.0`, are refused)."
+    expected = "an integer >= 1 (int, numpy integer or 0-d integer torch tensor)"
+    x = python_number(value, name, expected, integer=True)
+    if x < 1: raise ValueError(f"{name} must be {expected}, {_got(value)}")
+    return x
 
 # %% ../nbs/00_core.ipynb #8d08ca68
 def check_one_hot(d: torch.Tensor, # a candidate one-hot sample
@@ -100,18 +150,24 @@ def check_one_hot(d: torch.Tensor, # a candidate one-hot sample
                  ) -> torch.Tensor:
     "Raise `ValueError` unless `d` is one-hot, of the shape of `logits`, on a category that is not masked."
     if not isinstance(d, torch.Tensor): raise ValueError(f"{name} must be a torch.Tensor, got {type(d).__name__}")
-    if d.shape != logits.shape: raise ValueError(f"{name} must have the shape of logits {tuple(logits.shape)}, got {tuple(d.shape)}")
+    if d.shape != logits.shape:
+        raise ValueError(f"{name} must have the shape of logits {tuple(logits.shape)}, got {tuple(d.shape)}")
+    if not (values_readable(d) and values_readable(logits)): return d     # under vmap: shape only
     with torch.no_grad():
         dd = d.detach()
-        if not (((dd == 0) | (dd == 1)).all() and (dd.sum(-1) == 1).all()): raise ValueError(f"{name} must be one-hot on the last dimension (one 1, the rest 0)")
-        if (dd.to(torch.bool) & (logits.detach() == -math.inf)).any(): raise ValueError(f"{name} selects a masked category (logit -inf), which has probability 0")
+        one_hot = ((dd == 0) | (dd == 1)).all() & (dd.sum(-1) == 1).all()
+        flags = torch.stack([~one_hot, (dd.to(torch.bool) & (logits.detach() == -math.inf)).any()]).tolist()
+    if flags[0]: raise ValueError(f"{name} must be one-hot on the last dimension (one 1, the rest 0)")
+    if flags[1]: raise ValueError(f"{name} selects a masked category (logit -inf), which has probability 0")
     return d
 
 # %% ../nbs/00_core.ipynb #fc5af300
 def one_hot_argmax(x: torch.Tensor, # scores, categories on the last dimension
                   ) -> torch.Tensor:
     "One-hot of the argmax of `x` along the last dimension, in `x`'s dtype."
-    return torch.zeros_like(x).scatter_(-1, x.argmax(-1, keepdim=True), 1.0)
+    zeros, index = torch.zeros_like(x), x.argmax(-1, keepdim=True)
+    if transforms_active(): return zeros.scatter(-1, index, 1.0)          # vmap batches scatter, not scatter_
+    return zeros.scatter_(-1, index, 1.0)
 
 # %% ../nbs/00_core.ipynb #e90244ae
 def sample_one_hot(logits: torch.Tensor, # unnormalised log-probabilities
@@ -135,14 +191,14 @@ def one_hot_sample_or_check(logits: torch.Tensor, # unnormalised log-probabiliti
 # %% ../nbs/00_core.ipynb #47330869
 def conditional_gumbel_from(logits: torch.Tensor, # theta, shape (..., n); may contain -inf
                             index: torch.Tensor, # the sampled categories, shape (..., 1), int64
-                            log_e: torch.Tensor, # log Exp(1) draws, shape (k, ..., n); overwritten unless `logits` needs a gradient
+                            log_e: torch.Tensor, # log Exp(1) draws, shape (k, ..., n); overwritten, see below
                             scale: float = 1.0, # multiply the result by this (e.g. 1/tau), fused into the last pass
                            ) -> torch.Tensor:
     "Eq. 9 in log space from given $\\log E$ draws: `scale` $\\cdot X$ with $X = \\theta + G$ given argmax $= i$."
     log_z = torch.logsumexp(logits, -1, keepdim=True)
     idx = index.expand(log_e.shape[:-1] + (1,))
     top = log_e.gather(-1, idx) - log_z              # log E_i - log Z, shape (k, ..., 1)
-    if torch.is_grad_enabled() and logits.requires_grad:   # differentiable (for the ablation): no in-place ops
+    if transforms_active() or (torch.is_grad_enabled() and logits.requires_grad):   # no in-place ops
         return (-scale * torch.logaddexp(log_e - logits, top)).scatter(-1, idx, -scale * top)
     x = torch.logaddexp(log_e.sub_(logits), top, out=log_e).mul_(-scale)
     return x.scatter_(-1, idx, top.mul_(-scale))      # X_i = log Z - log E_i
@@ -154,7 +210,7 @@ def conditional_gumbel(logits: torch.Tensor, # theta, shape (..., n); -inf masks
                        generator: torch.Generator | None = None, # source of randomness
                       ) -> torch.Tensor:
     "`k` samples of $\\theta + G$ conditioned on $\\arg\\max(\\theta + G) = d$, shape `(k, *logits.shape)`, without gradient."
-    check_logits(logits); check_one_hot(d, logits); check_count(k, "k")
+    check_logits(logits); check_one_hot(d, logits); k = check_count(k, "k")
     with torch.no_grad():
         theta = logits.detach()
         log_e = log_exponential((k,) + tuple(theta.shape), generator, theta.dtype, theta.device)

@@ -8,21 +8,26 @@ import inspect, math, re
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, log_exponential, log_exponential_from_uniform,
-                             conditional_gumbel, conditional_gumbel_from)
+                             conditional_gumbel, conditional_gumbel_from, transforms_active, values_readable,
+                             python_number)
 
 # %% auto #0
 __all__ = ['NOISE_SOURCES', 'ESTIMATORS', 'ESTIMATOR_OPTIONS', 'replace_gradient', 'straight_through', 'gumbel_softmax',
            'st_gumbel_softmax', 'uniform_noise', 'resolve_noise', 'conditional_softmax_from_uniform',
-           'default_chunk_size', 'conditional_softmax_chunks', 'conditional_softmax_vjp', 'conditional_softmax_mean',
-           'working_dtype', 'draw_seed', 'seeded_generator', 'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd',
-           'gumbel_rao_total_derivative', 'Estimator', 'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce',
-           'register_estimator', 'parse_estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator']
+           'default_chunk_size', 'conditional_softmax_chunks', 'conditional_softmax_vjp',
+           'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'working_dtype', 'draw_seed',
+           'seeded_generator', 'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative',
+           'Estimator', 'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator',
+           'parse_estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator']
 
 # %% ../nbs/01_estimators.ipynb #d5147807
 class _ReplaceGradient(torch.autograd.Function):
     "Forward: `value` unchanged. Backward: the gradient goes to `surrogate` as if the output were `surrogate`."
+    generate_vmap_rule = True
     @staticmethod
-    def forward(ctx, value, surrogate): return value.detach().clone()
+    def forward(value, surrogate): return value.detach().clone()
+    @staticmethod
+    def setup_context(ctx, inputs, output): pass
     @staticmethod
     def backward(ctx, grad): return None, grad
 
@@ -34,7 +39,8 @@ def replace_gradient(value: torch.Tensor, # what the forward pass returns, exact
 
 # %% ../nbs/01_estimators.ipynb #b10b543a
 def _check(logits, tau):
-    check_logits(logits); check_positive(tau, "tau")
+    "Check the logits; the temperature as a float."
+    check_logits(logits); return check_positive(tau, "tau")
 
 def straight_through(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                      tau: float = 1.0, # temperature of the backward softmax (slope annealing)
@@ -44,7 +50,7 @@ def straight_through(logits: torch.Tensor, # unnormalised log-probabilities; -in
                     ) -> torch.Tensor:
     "ST: a one-hot $D \\sim \\mathrm{Cat}(\\mathrm{softmax}\\,\\theta)$ with the gradient of $\\mathrm{softmax}(\\theta/\\tau)$."
     logits = logits.movedim(dim, -1)
-    _check(logits, tau)
+    tau = _check(logits, tau)
     return replace_gradient(sample_one_hot(logits, generator), torch.softmax(logits / tau, -1)).movedim(-1, dim)
 
 # %% ../nbs/01_estimators.ipynb #973b4643
@@ -57,7 +63,7 @@ def gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf 
                   ) -> torch.Tensor:
     "GS: the relaxed sample $\\mathrm{softmax}((\\theta + G)/\\tau)$; with `hard=True`, ST-GS."
     logits = logits.movedim(dim, -1)
-    _check(logits, tau)
+    tau = _check(logits, tau)
     x = logits + gumbel(logits.shape, generator, logits.dtype, logits.device)
     y = torch.softmax(x / tau, -1)
     return (replace_gradient(one_hot_argmax(x.detach()), y) if hard else y).movedim(-1, dim)
@@ -125,6 +131,11 @@ def _log_space_softmax(u, theta, index, tau):
     x = conditional_gumbel_from(theta.t(), index.t(), log_exponential_from_uniform(u.transpose(1, 2)), scale=1 / tau)
     return torch.softmax(x, -1).transpose(1, 2)
 
+def _uniform_chunks(theta, k, fill, chunk):
+    "The K samples' uniforms, shape (size, n, B) per chunk, `fill`ed in order into one workspace."
+    work = torch.empty((min(chunk, k),) + tuple(theta.shape), dtype=theta.dtype, device=theta.device)
+    for start in range(0, k, chunk): yield fill(work[:min(chunk, k - start)], start)
+
 def conditional_softmax_chunks(theta: torch.Tensor, # logits, shape (n, B), categories first
                                index: torch.Tensor, # the sampled categories, shape (1, B)
                                k: int, # number of conditional samples K
@@ -136,11 +147,9 @@ def conditional_softmax_chunks(theta: torch.Tensor, # logits, shape (n, B), cate
     chunk = chunk_size or default_chunk_size(k, theta.numel(), theta.device)
     log_p = torch.log_softmax(theta, 0)
     floor = -600.0 if theta.dtype == torch.float64 else -60.0
-    fast = bool(log_p.masked_fill(log_p == -math.inf, 0.0).min() > floor)
+    fast = theta.numel() == 0 or bool(log_p.masked_fill(log_p == -math.inf, 0.0).min() > floor)
     inv_p = torch.exp(-log_p).scatter_(0, index, 0.0)
-    work = torch.empty((min(chunk, k),) + tuple(theta.shape), dtype=theta.dtype, device=theta.device)
-    for start in range(0, k, chunk):
-        u = fill(work[:min(chunk, k - start)], start)
+    for u in _uniform_chunks(theta, k, fill, chunk):
         yield conditional_softmax_from_uniform(u, inv_p, index, tau) if fast else _log_space_softmax(u, theta, index, tau)
 
 # %% ../nbs/01_estimators.ipynb #c6f93a7c
@@ -159,6 +168,28 @@ def conditional_softmax_vjp(theta: torch.Tensor, # logits, detached, shape (n, B
         pg = torch.mul(p, grad, out=work[:p.shape[0]])
         acc += pg.addcmul_(p, pg.sum(1, keepdim=True), value=-1).sum(0)
     return acc.div_(k * tau)
+
+# %% ../nbs/01_estimators.ipynb #54d5c3e2
+def conditional_softmax_vjp_graph(theta: torch.Tensor, # logits, shape (n, B), part of the autograd graph
+                                  index: torch.Tensor, # the sampled categories, shape (1, B)
+                                  grad: torch.Tensor, # incoming gradient g, shape (n, B), may require grad
+                                  k: int, # number of conditional samples K
+                                  tau: float, # temperature
+                                  fill, # `fill(out, start)` from a noise source
+                                  chunk_size: int | None = None, # samples per chunk, as in the fast pass
+                                 ) -> torch.Tensor:
+    "`conditional_softmax_vjp` as a differentiable function of `theta` and `grad`, $G^k$ held fixed (memory O(K))."
+    chunk = chunk_size or default_chunk_size(k, theta.numel(), theta.device)
+    th, idx, g = theta.t(), index.t(), grad.t()                          # (B, n): plain autograd ops
+    shift = torch.where(torch.isinf(th), 0.0, th - th.detach())           # 0 in value, the identity in gradient
+    acc = 0
+    for u in _uniform_chunks(theta, k, fill, chunk):
+        with torch.no_grad():
+            x = conditional_gumbel_from(th.detach(), idx, log_exponential_from_uniform(u.transpose(1, 2)))
+        p = torch.softmax((x + shift) / tau, -1)                          # (size, B, n)
+        pg = p * g
+        acc = acc + (pg - p * pg.sum(-1, keepdim=True)).sum(0)
+    return (acc / (k * tau)).t()
 
 # %% ../nbs/01_estimators.ipynb #66cf9e20
 def conditional_softmax_mean(theta: torch.Tensor, # logits, detached, shape (n, B)
@@ -179,11 +210,29 @@ def working_dtype(x: torch.Tensor) -> torch.dtype:
     return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
 
 # %% ../nbs/01_estimators.ipynb #ffba0335
+_MASK64 = 2**64 - 1
+
+def _mix64(x):
+    "The splitmix64 finaliser: a bijection of 64-bit words that scatters nearby inputs."
+    x = (x ^ (x >> 30)) * 0xBF58476D1CE4E5B9 & _MASK64
+    x = (x ^ (x >> 27)) * 0x94D049BB133111EB & _MASK64
+    return x ^ (x >> 31)
+
 def draw_seed(generator: torch.Generator | None = None, # where to draw it from; `None` is torch's global generator
+              high: int = 2**62, # the seed is in [0, high)
              ) -> int:
-    "A 62-bit seed drawn from `generator`, for a generator of its own."
-    device = generator.device if generator is not None else "cpu"
-    return int(torch.randint(2**62, (1,), generator=generator, device=device))
+    "A seed in [0, `high`) drawn from `generator`, for a generator of its own; no device synchronisation (see above)."
+    if generator is not None and generator.device.type != "cpu":
+        try: offset = generator.get_offset()
+        except RuntimeError: offset = None                                     # not a Philox generator
+        if offset is not None:
+            generator.set_offset(offset + 4)                                   # Philox offsets move in steps of 4
+            return _mix64((_mix64(generator.initial_seed() & _MASK64) + offset) & _MASK64) % high
+    seed = torch.randint(high, (1,), generator=generator, device=generator.device if generator is not None else "cpu")
+    if not values_readable(seed):
+        raise RuntimeError("draw_seed: under torch.func.vmap(randomness='different') every slice would need a seed of "
+                           "its own, and a seed is one Python int")
+    return int(seed)
 
 # %% ../nbs/01_estimators.ipynb #a79ae4bf
 def seeded_generator(seed: int, # from `draw_seed`
@@ -193,27 +242,37 @@ def seeded_generator(seed: int, # from `draw_seed`
     return torch.Generator(device=device).manual_seed(seed)
 
 # %% ../nbs/01_estimators.ipynb #e63078a5
+def _seeded_fill(theta, k, noise, seed):
+    "The noise source's `fill` on a generator of its own, seeded with `seed`: the same draws every time."
+    return noise(k, tuple(theta.shape), seeded_generator(seed, theta.device), theta.dtype, theta.device)
+
 class GumbelRaoFunction(torch.autograd.Function):
     "GR-MCK: forward returns `d` (or, `hard=False`, the mean relaxed sample); backward the Rao-Blackwellized gradient."
     @staticmethod
-    def forward(ctx, theta, index, d, k, tau, hard, noise, seed, chunk_size):
-        ctx.save_for_backward(theta.detach(), index)
-        ctx.args = k, tau, noise, seed, chunk_size
+    def forward(theta, index, d, k, tau, hard, noise, seed, chunk_size):
         if hard: return d.detach().clone()
-        return conditional_softmax_mean(theta.detach(), index, k, tau, GumbelRaoFunction.fill(ctx, theta), chunk_size)
+        return conditional_softmax_mean(theta.detach(), index, k, tau, _seeded_fill(theta, k, noise, seed), chunk_size)
 
     @staticmethod
-    def fill(ctx, theta):
-        k, tau, noise, seed, chunk_size = ctx.args
-        return noise(k, tuple(theta.shape), seeded_generator(seed, theta.device), theta.dtype, theta.device)
+    def setup_context(ctx, inputs, output):
+        theta, index, d, k, tau, hard, noise, seed, chunk_size = inputs
+        ctx.save_for_backward(theta, index)
+        ctx.args = k, tau, noise, seed, chunk_size
 
     @staticmethod
-    @torch.autograd.function.once_differentiable
     def backward(ctx, grad):
         theta, index = ctx.saved_tensors
         k, tau, noise, seed, chunk_size = ctx.args
-        out = conditional_softmax_vjp(theta, index, grad.contiguous(), k, tau, GumbelRaoFunction.fill(ctx, theta), chunk_size)
+        fill = _seeded_fill(theta, k, noise, seed)
+        if torch.is_grad_enabled(): out = conditional_softmax_vjp_graph(theta, index, grad, k, tau, fill, chunk_size)
+        else: out = conditional_softmax_vjp(theta.detach(), index, grad.contiguous(), k, tau, fill, chunk_size)
         return out, None, None, None, None, None, None, None, None
+
+    @staticmethod
+    def vmap(info, in_dims, *args):
+        raise RuntimeError("GumbelRaoFunction cannot run under torch.func.vmap: its backward replays noise from a "
+                           "seeded generator; call gumbel_rao, which takes the materialised path under torch.func "
+                           "transforms")
 
 # %% ../nbs/01_estimators.ipynb #e192a22b
 @torch.compiler.disable
@@ -230,14 +289,19 @@ def gumbel_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
               ) -> torch.Tensor:
     "GR-MCK: the one-hot sample $D$, with the Rao-Blackwellized ST-GS gradient (K conditional samples, noise held fixed)."
     logits = logits.movedim(dim, -1)
-    _check(logits, tau); check_count(k, "k"); fill = resolve_noise(noise)
-    if chunk_size is not None: check_count(chunk_size, "chunk_size")
-    d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
+    tau = _check(logits, tau); k = check_count(k, "k"); fill = resolve_noise(noise)
+    if chunk_size is not None: chunk_size = check_count(chunk_size, "chunk_size")
+    d = None if d is None else d.movedim(dim, -1)
     n, shape, dtype = logits.shape[-1], logits.shape, logits.dtype
     with torch.autocast(logits.device.type, enabled=False):
+        if transforms_active():                                   # torch.func: the materialised path (memory O(K))
+            out = gumbel_rao_autograd(logits.to(working_dtype(logits)), tau, k=k, hard=hard, d=d, generator=generator,
+                                      noise=fill)
+            return out.to(dtype).movedim(-1, dim)
+        d = one_hot_sample_or_check(logits, d, generator)
         theta = logits.to(working_dtype(logits)).reshape(-1, n).t().contiguous()
         index = d.argmax(-1).reshape(1, -1)
-        out = GumbelRaoFunction.apply(theta, index, d.to(theta.dtype).reshape(-1, n).t(), k, float(tau), bool(hard),
+        out = GumbelRaoFunction.apply(theta, index, d.to(theta.dtype).reshape(-1, n).t(), k, tau, bool(hard),
                                       fill, draw_seed(generator), chunk_size)
     return out.t().reshape(shape).to(dtype).movedim(-1, dim)
 
@@ -258,11 +322,13 @@ def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, 
                         noise = "mc", # the conditional noise, see `gumbel_rao`
                        ) -> torch.Tensor:
     "GR-MCK the straightforward way (K samples materialised, autograd through their mean softmax): a baseline."
-    _check(logits, tau); check_count(k, "k")
+    tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
     n, theta = logits.shape[-1], logits.detach()
-    fill = resolve_noise(noise)(k, (n, theta[..., 0].numel()), seeded_generator(draw_seed(generator), theta.device), theta.dtype, theta.device)
-    u = fill(torch.empty((k, n, theta[..., 0].numel()), dtype=theta.dtype, device=theta.device), 0)
+    flat = theta.reshape(-1, n).t()                                                     # (n, B)
+    if not transforms_active(): generator = seeded_generator(draw_seed(generator), theta.device)
+    fill = resolve_noise(noise)(k, tuple(flat.shape), generator, theta.dtype, theta.device)
+    u = fill(torch.empty_like(flat.expand((k,) + tuple(flat.shape)), memory_format=torch.contiguous_format), 0)
     log_e = log_exponential_from_uniform(u).transpose(1, 2).reshape((k,) + tuple(theta.shape))
     with torch.no_grad(): x = conditional_gumbel_from(theta, d.argmax(-1, keepdim=True), log_e)
     soft = _gr_surrogate(logits, x, tau)
@@ -277,7 +343,7 @@ def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabi
                                 generator: torch.Generator | None = None, # source of randomness
                                ) -> torch.Tensor:
     "ABLATION: like GR-MCK but differentiating through the conditional noise $G^k(\\theta)$ too. Not the paper's estimator."
-    _check(logits, tau); check_count(k, "k")
+    tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
     log_e = log_exponential((k,) + tuple(logits.shape), generator, logits.dtype, logits.device)
     x = conditional_gumbel_from(logits, d.argmax(-1, keepdim=True), log_e)
@@ -305,27 +371,41 @@ class PathwiseEstimator(Estimator):
 
 # %% ../nbs/01_estimators.ipynb #8f61b5d9
 class ScoreFunctionEstimator(Estimator):
-    "Base of score-function estimators: `sample` records $\\log p(D)$; `surrogate` adds $(\\ell - b)\\,\\log p(D)$ with the subclass's baseline $b$."
+    "Score-function estimators: `sample` records $\\log p(D)$, `surrogate` adds $(\\ell - b)\\log p(D)$ (see above)."
     pathwise = False
     def __init__(self, generator=None, **hparams):
         super().__init__(generator, **hparams); self._log_probs = []
     def draw(self, logits): return sample_one_hot(logits, self.generator)   # the one-hot sample(s), no gradient
     def baseline(self, loss): raise NotImplementedError   # detached losses -> baseline, independent of each own sample
+    def check_loss(self, loss): pass                      # subclasses refuse losses of the wrong shape here
+    @property
+    def pending(self) -> int: return len(self._log_probs)  # samples recorded since the last surrogate
+    def reset(self): self._log_probs = []                  # forget the recorded samples
 
     def sample(self, logits):
         check_logits(logits)
         d = self.draw(logits)
-        log_p = torch.log_softmax(logits, -1).expand(d.shape).gather(-1, d.argmax(-1, keepdim=True)).squeeze(-1)
-        self._log_probs.append(log_p)
+        if torch.is_grad_enabled() and (logits.requires_grad or transforms_active()):
+            log_p = torch.log_softmax(logits, -1).expand(d.shape).gather(-1, d.argmax(-1, keepdim=True)).squeeze(-1)
+            self._log_probs.append(log_p)
         return d
 
     def surrogate(self, per_example_loss):
-        if not self._log_probs: raise ValueError("surrogate() called before sample(): there is no sample to score")
+        records, self._log_probs = self._log_probs, []
+        if not records:
+            raise ValueError(f"{self.name}: surrogate() called before sample(): there is no sample to score (samples "
+                             "drawn under torch.no_grad() or from logits that do not require grad are not recorded)")
         loss = per_example_loss.detach()
-        b = self.baseline(loss)
+        self.check_loss(loss)
         lead = loss.dim()
-        log_prob = sum(lp.reshape(lp.shape[:lead] + (-1,)).sum(-1) if lp.dim() > lead else lp for lp in self._log_probs)
-        self._log_probs = []
+        for i, lp in enumerate(records):
+            if lp.shape[:lead] != loss.shape:
+                raise ValueError(f"{self.name}: sample {i + 1} of the {len(records)} recorded since the last "
+                                 f"surrogate() has batch shape {tuple(lp.shape)}, which does not start with "
+                                 f"per_example_loss's shape {tuple(loss.shape)}; draw evaluation samples under "
+                                 "torch.no_grad() (the step's samples are discarded)")
+        b = self.baseline(loss)
+        log_prob = sum(lp.flatten(lead).sum(-1) if lp.dim() > lead else lp for lp in records)
         return (per_example_loss + (loss - b) * log_prob).mean()
 
 # %% ../nbs/01_estimators.ipynb #a99f7ea4
@@ -334,14 +414,21 @@ class Reinforce(ScoreFunctionEstimator):
     name = "reinforce"
     def __init__(self, baseline_decay: float = 0.99, # weight of the past in the running mean of the loss
                  generator: torch.Generator | None = None):
-        if not (isinstance(baseline_decay, (int, float)) and 0 <= baseline_decay < 1):
-            raise ValueError(f"baseline_decay must be in [0, 1), got {baseline_decay!r}")
+        expected = "a real number in [0, 1) (int, float, numpy or 0-d torch scalar)"
+        baseline_decay = python_number(baseline_decay, "baseline_decay", expected)
+        if not 0 <= baseline_decay < 1: raise ValueError(f"baseline_decay must be {expected}, got {baseline_decay!r}")
         super().__init__(generator, baseline_decay=baseline_decay)
         self.running_mean = None
 
     def baseline(self, loss):
-        "The running mean of past losses (0 at first), then updated with this batch's mean."
-        b, mean, decay = self.running_mean or 0.0, loss.mean().item(), self.hparams["baseline_decay"]
+        "The running mean of past losses (0 at first), then updated with this batch's mean (an empty batch leaves it)."
+        if not values_readable(loss):
+            raise RuntimeError("reinforce cannot run under torch.func.vmap: its baseline is a running mean kept in "
+                               "Python and updated from each batch's mean loss, which a vmapped function cannot read; "
+                               "use 'rloo', whose baseline comes from the batch itself")
+        b, decay = self.running_mean or 0.0, self.hparams["baseline_decay"]
+        if loss.numel() == 0: return b
+        mean = loss.mean().item()
         self.running_mean = mean if self.running_mean is None else decay * self.running_mean + (1 - decay) * mean
         return b
 

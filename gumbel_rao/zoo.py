@@ -4,6 +4,7 @@
 
 # %% ../nbs/03_zoo.ipynb #c13f77ff
 from __future__ import annotations
+import functools
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, softmax_jvp)
@@ -15,24 +16,36 @@ __all__ = ['ZOO_ESTIMATORS', 'vjp_surrogate', 'zgr', 'gst', 'gst_p', 'reinmax', 
 
 # %% ../nbs/03_zoo.ipynb #130b7d01
 class _VJPSurrogate(torch.autograd.Function):
+    "Forward: zeros like `logits`. Backward: `rule(g, logits, *tensors)` in the working dtype, differentiable."
+    generate_vmap_rule = True
     @staticmethod
-    def forward(ctx, logits, vjp):
-        ctx.vjp = vjp
-        return torch.zeros_like(logits)
+    def forward(logits, rule, *tensors): return torch.zeros_like(logits)
     @staticmethod
-    @torch.autograd.function.once_differentiable
-    def backward(ctx, grad): return ctx.vjp(grad), None
+    def setup_context(ctx, inputs, output):
+        ctx.rule = inputs[1]; ctx.save_for_backward(inputs[0], *inputs[2:])
+    @staticmethod
+    def backward(ctx, grad):
+        logits, *tensors = ctx.saved_tensors
+        work = working_dtype(logits)
+        out = ctx.rule(grad.to(work), logits.to(work), *tensors).to(logits.dtype)
+        return (out, None) + (None,) * len(tensors)
 
 def _work(x): return x.detach().to(working_dtype(x))
 
 def vjp_surrogate(logits: torch.Tensor, # the tensor the gradient is sent to
-                  vjp, # function g -> gradient w.r.t. `logits`, both of the shape of `logits`
+                  rule, # `rule(g, theta, *tensors)` -> gradient w.r.t. `logits`; a pure function (see above)
+                  *tensors: torch.Tensor, # further tensors the rule needs (e.g. the sample), in the working dtype
                  ) -> torch.Tensor:
-    "A zero tensor shaped like `logits` whose backward pass sends `vjp(g)` to `logits`."
-    dtype = logits.dtype
-    return _VJPSurrogate.apply(logits, lambda g: vjp(_work(g)).to(dtype))
+    "A zero tensor shaped like `logits` whose backward pass sends `rule(g, logits, *tensors)` to `logits`."
+    return _VJPSurrogate.apply(logits, rule, *tensors)
 
 # %% ../nbs/03_zoo.ipynb #ea28e9b9
+def _zgr_rule(g, theta, d):
+    "ZGR's vector-Jacobian product $\\frac12 (J(p) + (D-p)(D-p)^\\top) g$ at $p = \\mathrm{softmax}(\\theta)$."
+    p = torch.softmax(theta, -1)
+    r = d - p
+    return 0.5 * (softmax_jvp(p, g) + r * (r * g).sum(-1, keepdim=True))
+
 def zgr(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
         *,
         dim: int = -1, # the dimension of the categories
@@ -42,13 +55,18 @@ def zgr(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
     "ZGR (Shekhovtsov 2023): one-hot $D$ with gradient $\\frac12 (J(p) + (D-p)(D-p)^\\top) g$, GR's $\\tau \\to 0$ limit."
     logits = logits.movedim(dim, -1); check_logits(logits)
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
-    p, dd = torch.softmax(_work(logits), -1), _work(d)
-    def vjp(g):
-        r = dd - p
-        return 0.5 * (softmax_jvp(p, g) + r * (r * g).sum(-1, keepdim=True))
-    return replace_gradient(d, vjp_surrogate(logits, vjp)).movedim(-1, dim)
+    return replace_gradient(d, vjp_surrogate(logits, _zgr_rule, _work(d))).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #2b1ebf47
+def _gst_rule(g, theta, d, tau, gap):
+    "GST's vector-Jacobian product $J(\\mathrm{softmax}(x/\\tau))\\,g/\\tau$ at the gapped logits $x(\\theta)$."
+    top = theta.amax(-1, keepdim=True)
+    if gap == "p":
+        p_d = (torch.softmax(theta, -1) * d).sum(-1, keepdim=True).clamp(min=torch.finfo(theta.dtype).tiny) * (1 - 1e-5)
+        gap = -torch.log1p(-p_d) / p_d
+    x = torch.where(d.bool(), top, theta - torch.relu(theta - top + gap))   # masked stay -inf (relu(-inf) = 0)
+    return softmax_jvp(torch.softmax(x / tau, -1), g) / tau
+
 def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
         tau: float = 1.0, # temperature of the backward softmax
         *,
@@ -58,19 +76,13 @@ def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
         generator: torch.Generator | None = None, # source of randomness
        ) -> torch.Tensor:
     "Gapped ST (Fan et al. 2022): one-hot $D$ with the gradient of $\\mathrm{softmax}(x/\\tau)$, $x$ a gapped deterministic perturbation."
-    logits = logits.movedim(dim, -1); check_logits(logits); check_positive(tau, "tau")
-    if gap != "p": check_positive(gap, "gap")
+    logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
+    if isinstance(gap, str):
+        if gap != "p": raise ValueError(f"gap must be a real number > 0 or 'p', got {gap!r} (str)")
+    else: gap = check_positive(gap, "gap")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
-    idx = d.argmax(-1, keepdim=True)
-    with torch.no_grad():
-        theta = logits.detach()
-        top, at_d = theta.amax(-1, keepdim=True), theta.gather(-1, idx)
-        if gap == "p":
-            p_d = torch.softmax(theta, -1).gather(-1, idx).clamp(min=torch.finfo(theta.dtype).tiny) * (1 - 1e-5)
-            gap = -torch.log1p(-p_d) / p_d
-        down = torch.relu(theta - top + gap)                 # 0 on masked categories (relu(-inf) = 0)
-        shift = torch.where(d.bool(), top - at_d, -down)
-    return replace_gradient(d, torch.softmax((logits + shift) / tau, -1)).movedim(-1, dim)
+    rule = functools.partial(_gst_rule, tau=tau, gap=gap)
+    return replace_gradient(d, vjp_surrogate(logits, rule, _work(d))).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #e5a5a40d
 def gst_p(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
@@ -84,6 +96,11 @@ def gst_p(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a c
     return gst(logits, tau, gap="p", dim=dim, d=d, generator=generator)
 
 # %% ../nbs/03_zoo.ipynb #84f26a7d
+def _reinmax_rule(g, theta, d, tau):
+    "ReinMax's vector-Jacobian product $(2J(\\pi_1) - \\frac12 J(\\pi_0))\\,g$."
+    p0, pi1 = torch.softmax(theta, -1), 0.5 * (torch.softmax(theta / tau, -1) + d)
+    return 2 * softmax_jvp(pi1, g) - 0.5 * softmax_jvp(p0, g)
+
 def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
             tau: float = 1.0, # temperature of pi_tau = softmax(theta / tau); any value > 0
             *,
@@ -92,12 +109,10 @@ def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a
             generator: torch.Generator | None = None, # source of randomness
            ) -> torch.Tensor:
     "ReinMax (Liu et al. 2023): one-hot $D$ with gradient $(2J(\\pi_1) - \\frac12 J(\\pi_0))g$, $\\pi_1 = (\\mathrm{softmax}(\\theta/\\tau) + D)/2$."
-    logits = logits.movedim(dim, -1); check_logits(logits); check_positive(tau, "tau")
+    logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
-    theta = _work(logits)
-    p0, pi1 = torch.softmax(theta, -1), 0.5 * (torch.softmax(theta / tau, -1) + _work(d))
-    vjp = lambda g: 2 * softmax_jvp(pi1, g) - 0.5 * softmax_jvp(p0, g)
-    return replace_gradient(d, vjp_surrogate(logits, vjp)).movedim(-1, dim)
+    rule = functools.partial(_reinmax_rule, tau=tau)
+    return replace_gradient(d, vjp_surrogate(logits, rule, _work(d))).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #7eae8bc5
 def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
@@ -110,7 +125,7 @@ def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf
                    ) -> torch.Tensor:
     "Decoupled ST-GS: $D = \\arg\\max(\\theta/\\tau_f + G)$ with the gradient of the `form`'s backward softmax."
     logits = logits.movedim(dim, -1); check_logits(logits)
-    check_positive(tau_forward, "tau_forward"); check_positive(tau_backward, "tau_backward")
+    tau_forward, tau_backward = check_positive(tau_forward, "tau_forward"), check_positive(tau_backward, "tau_backward")
     if form not in ("paper", "scaled"): raise ValueError(f"form must be 'paper' or 'scaled', got {form!r}")
     g = gumbel(logits.shape, generator, logits.dtype, logits.device)
     d = one_hot_argmax(logits.detach() / tau_forward + g)
@@ -123,19 +138,21 @@ class RLOO(ScoreFunctionEstimator):
     name, multi_sample = "rloo", True
     def __init__(self, k: int = 2, # number of samples per example, >= 2
                  generator: torch.Generator | None = None):
-        check_count(k, "k")
+        k = check_count(k, "k")
         if k < 2: raise ValueError(f"k must be an integer >= 2 for a leave-one-out baseline, got {k!r}")
         super().__init__(generator, k=k)
 
     def draw(self, logits):
         return sample_one_hot(logits.detach().expand((self.hparams["k"],) + tuple(logits.shape)), self.generator)
 
-    def baseline(self, loss):
-        "Each sample's baseline: the mean loss of the other k - 1 samples of its example."
+    def check_loss(self, loss):
         k = self.hparams["k"]
         if loss.dim() == 0 or loss.shape[0] != k:
             raise ValueError(f"per_example_loss must have the k={k} samples on its first dimension, got shape {tuple(loss.shape)}")
-        return (loss.sum(0, keepdim=True) - loss) / (k - 1)
+
+    def baseline(self, loss):
+        "Each sample's baseline: the mean loss of the other k - 1 samples of its example."
+        return (loss.sum(0, keepdim=True) - loss) / (self.hparams["k"] - 1)
 
 # %% ../nbs/03_zoo.ipynb #d4c734eb
 ZOO_ESTIMATORS = {

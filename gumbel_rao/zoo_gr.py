@@ -4,10 +4,12 @@
 
 # %% ../nbs/04_zoo_gr.ipynb #13361e15
 from __future__ import annotations
+import functools
 import numpy as np
 import torch
-from .core import check_logits, check_positive, one_hot_sample_or_check
-from .estimators import replace_gradient, register_estimator, gumbel_rao, working_dtype, NOISE_SOURCES
+from .core import check_logits, check_positive, one_hot_sample_or_check, transforms_active
+from .estimators import (replace_gradient, register_estimator, gumbel_rao, working_dtype, NOISE_SOURCES,
+                                   draw_seed)
 from .zoo import vjp_surrogate
 
 # %% auto #0
@@ -15,6 +17,11 @@ __all__ = ['ZOO_GR_ESTIMATORS', 'antithetic_noise', 'sobol_noise', 'gumbel_rao_a
            'gr_exact_coefficient', 'gumbel_rao_exact']
 
 # %% ../nbs/04_zoo_gr.ipynb #54ee1d1c
+def _one_minus(src, out):
+    "`1 - src` written into `out` (with `out=`, one pass; under torch.func, which has no rule for `out=`, in place)."
+    if transforms_active(): return out.copy_(src).neg_().add_(1)
+    return torch.sub(1, src, out=out)
+
 def antithetic_noise(k: int, # number of samples K
                      shape: tuple, # shape of one sample's uniforms, (n, B)
                      generator: torch.Generator | None = None, # source of randomness
@@ -25,9 +32,9 @@ def antithetic_noise(k: int, # number of samples K
     pending = []                                   # the U of a pair whose 1 - U goes first into the next chunk
     def fill(out, start):
         i = 0
-        if pending: torch.sub(1, pending.pop(), out=out[0]); i = 1
+        if pending: _one_minus(pending.pop(), out[0]); i = 1
         m = (out.shape[0] - i) // 2
-        if m: torch.sub(1, out[i:i + m].uniform_(generator=generator), out=out[i + m:i + 2 * m])
+        if m: _one_minus(out[i:i + m].uniform_(generator=generator), out[i + m:i + 2 * m])
         if (out.shape[0] - i) % 2: pending.append(out[-1].uniform_(generator=generator).clone())
         return out
     return fill
@@ -43,12 +50,17 @@ def sobol_noise(k: int, # number of samples K (a power of 2 suits it)
     n = shape[0]
     if n > torch.quasirandom.SobolEngine.MAXDIM:
         raise ValueError(f"noise='sobol' supports at most {torch.quasirandom.SobolEngine.MAXDIM} categories, got {n}")
-    seed = int(torch.randint(2**31 - 1, (1,), generator=generator, device=generator.device if generator is not None else "cpu"))
-    engine = torch.quasirandom.SobolEngine(n, scramble=True, seed=seed)
-    shift = torch.empty(tuple(shape), dtype=dtype, device=device).uniform_(generator=generator)
+    try: seed = draw_seed(generator, 2**31 - 1)
+    except RuntimeError as e:
+        raise RuntimeError(f"noise='sobol' (gr-mck-sobol) cannot run here: {e}; its scrambled sequence is seeded by "
+                           "one such int per call: use vmap(randomness='same'), or batch the logits instead") from None
+    with torch._C._DisableFuncTorch(): engine = torch.quasirandom.SobolEngine(n, scramble=True, seed=seed)
+    shift = torch.rand(tuple(shape), generator=generator, dtype=dtype, device=device)
     def fill(out, start):
-        pts = engine.draw(out.shape[0], dtype=torch.float64).to(device=device, dtype=dtype)
-        return torch.add(pts[:, :, None], shift, out=out).frac_()
+        with torch._C._DisableFuncTorch(): pts = engine.draw(out.shape[0], dtype=torch.float64)
+        pts = pts.to(device=device, dtype=dtype)[:, :, None]
+        if transforms_active(): return out.copy_(pts).add_(shift).frac_()     # torch.func has no rule for `out=`
+        return torch.add(pts, shift, out=out).frac_()
     return fill
 
 # %% ../nbs/04_zoo_gr.ipynb #8ca51e3f
@@ -107,6 +119,14 @@ def gr_exact_coefficient(a: torch.Tensor, # theta_i - theta_j, shape (..., 1); m
     return (w * torch.exp(_log_sigmoid_prime(delta / tau))).sum(-1, keepdim=True) / tau
 
 # %% ../nbs/04_zoo_gr.ipynb #60e7434a
+def _gr_exact_rule(g, theta, d, tau):
+    "$c\\,(g_i - g_j)(e_i - e_j)$ with $c$ = `gr_exact_coefficient` at $a = \\theta_i - \\theta_j$, in float64."
+    idx = d.argmax(-1, keepdim=True)
+    th = theta.double()
+    c = gr_exact_coefficient(th.gather(-1, idx) - th.gather(-1, 1 - idx), tau).to(g.dtype)
+    sign = 2 * d - 1                                                 # e_i - e_j
+    return c * (g * sign).sum(-1, keepdim=True) * sign
+
 def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -inf masks one
                      tau: float = 1.0, # temperature of the relaxation
                      *,
@@ -115,15 +135,11 @@ def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -
                      generator: torch.Generator | None = None, # source of randomness (forward only)
                     ) -> torch.Tensor:
     "GR with $K = \\infty$ for two categories: the exact $\\mathbb E[\\mathrm{ST\\text{-}GS} \\mid D]$ by 1-D quadrature."
-    logits = logits.movedim(dim, -1); check_logits(logits); check_positive(tau, "tau")
+    logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
     if logits.shape[-1] != 2: raise ValueError(f"logits must have exactly 2 categories for gr-exact, got {logits.shape[-1]}")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
-    idx, work = d.argmax(-1, keepdim=True), working_dtype(logits)
-    theta = logits.detach().double()
-    a = theta.gather(-1, idx) - theta.gather(-1, 1 - idx)
-    c = gr_exact_coefficient(a, float(tau)).to(work)
-    sign = 2 * d.to(work) - 1                                   # e_i - e_j
-    return replace_gradient(d, vjp_surrogate(logits, lambda g: c * (g * sign).sum(-1, keepdim=True) * sign)).movedim(-1, dim)
+    rule = functools.partial(_gr_exact_rule, tau=tau)
+    return replace_gradient(d, vjp_surrogate(logits, rule, d.detach().to(working_dtype(logits)))).movedim(-1, dim)
 
 # %% ../nbs/04_zoo_gr.ipynb #9db092c8
 ZOO_GR_ESTIMATORS = {
