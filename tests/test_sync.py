@@ -114,3 +114,14 @@ atlas.run(out_dir={str(tmp_path / "atlas")!r}, device="cpu", progress=False, est
     assert not list(tmp_path.rglob("*.png")), "an experiment wrote a figure"
     assert len(json.loads((tmp_path / "toy/metrics.json").read_text())["grid"]) == 9
     assert json.loads((tmp_path / "atlas/metrics.json").read_text())["records"][0]["estimator"] == "st-gs"
+
+
+def test_committed_outputs_come_from_the_code_of_today():
+    "Every notebook's committed outputs were computed from its code as it is (tools/execute_in_place.py records its hash)."
+    import nbformat
+    from execute_in_place import META, source_sha
+    stale = []
+    for p in sorted((ROOT / "nbs").glob("*.ipynb")):
+        nb = nbformat.read(str(p), as_version=4)
+        if nb.metadata.get(META, {}).get("source_sha") != source_sha(nb): stale.append(p.name)
+    assert not stale, f"outputs older than the code; run python tools/execute_in_place.py on: {stale}"
