@@ -10,7 +10,7 @@ import torch
 from .core import resolve_device, check_count
 from .benchmarks import median_seconds
 from .models.vae import vae_for_arity, elbo, importance_bound
-from .experiments.vae import estimator_for
+from .estimators import estimator_from_label
 from .experiments.scales import resolve_scale, check_presets
 
 # %% auto #0
@@ -36,7 +36,7 @@ def vae_step(arity: int, # categories per variable (240 latent dimensions in all
     device = torch.device(device)
     model = vae_for_arity(arity, 240, hidden).to(device)
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    est = estimator_for(estimator, tau, torch.Generator(device).manual_seed(0))
+    est = estimator_from_label(estimator, tau, torch.Generator(device).manual_seed(0))
     x = torch.rand(batch_size, 784, device=device, generator=torch.Generator(device).manual_seed(1)).round()
     def step():
         opt.zero_grad(set_to_none=True)

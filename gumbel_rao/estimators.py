@@ -18,7 +18,8 @@ __all__ = ['NOISE_SOURCES', 'ESTIMATORS', 'ESTIMATOR_OPTIONS', 'replace_gradient
            'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'working_dtype', 'draw_seed',
            'seeded_generator', 'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative',
            'Estimator', 'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator',
-           'parse_estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator']
+           'parse_estimator_label', 'estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator',
+           'estimator_from_label']
 
 # %% ../nbs/01_estimators.ipynb #d5147807
 class _ReplaceGradient(torch.autograd.Function):
@@ -445,6 +446,7 @@ def register_estimator(name: str, # the stable name configs use, e.g. "gr-mck"
 
 # %% ../nbs/01_estimators.ipynb #09b47825
 def _label_value(text):
+    if text in ("True", "False"): return text == "True"
     for kind in (int, float):
         try: return kind(text)
         except ValueError: pass
@@ -464,6 +466,20 @@ def parse_estimator_label(label: str, # "gr-mc<K>", "name", or "name(key=value, 
         if not eq or not key.strip().isidentifier(): raise ValueError(f"estimator label {label!r}: {item!r} is not key=value")
         hparams[key.strip()] = _label_value(value.strip())
     return m.group(1), hparams
+
+# %% ../nbs/01_estimators.ipynb #cfb84a0d
+def estimator_label(name: str, # a registered name, e.g. "gr-mck"
+                    hparams: dict | None = None, # fixed hyperparameters: ints, floats, bools or strings without ",=()"
+                   ) -> str:
+    "The label of `name` with `hparams` fixed, such that `parse_estimator_label(label) == (name, hparams)`."
+    hparams = dict(hparams or {})
+    if name == "gr-mck" and list(hparams) == ["k"] and isinstance(hparams["k"], int) and not isinstance(hparams["k"], bool):
+        return f"gr-mc{hparams['k']}"
+    for key, value in hparams.items():
+        if not isinstance(value, (bool, int, float, str)) or isinstance(value, str) and (
+                not value or set(value) & set(",=() ") or _label_value(value) != value):
+            raise ValueError(f"hyperparameter {key}={value!r} cannot be written in a label")
+    return name + (f"({','.join(f'{k}={v!r}' if isinstance(v, float) else f'{k}={v}' for k, v in hparams.items())})" if hparams else "")
 
 # %% ../nbs/01_estimators.ipynb #8d75e2cd
 ESTIMATOR_OPTIONS = ("dim", "chunk_size")  # keyword arguments that change how an estimate is computed, not its law
@@ -506,3 +522,13 @@ register_estimator("gs", gumbel_softmax, "Gumbel-Softmax relaxation (returns a r
 register_estimator("gr-mck", gumbel_rao, "Gumbel-Rao Monte Carlo with K conditional samples (Paulus et al. 2021)")
 register_estimator("gr-total-derivative", gumbel_rao_total_derivative, "ABLATION: GR with the derivative through G^k")
 register_estimator("reinforce", Reinforce, "REINFORCE with a running-mean baseline")
+
+# %% ../nbs/01_estimators.ipynb #ad3f104c
+def estimator_from_label(label: str, # a registered name or label, e.g. "gr-mc100", "reinforce"
+                         tau: float | None = None, # temperature, for an estimator that takes `tau`; ignored by one that does not
+                         generator: torch.Generator | None = None, # source of randomness
+                         **hparams, # other hyperparameters and options, passed as they are
+                        ) -> Estimator:
+    "`make_estimator(label, tau=tau, **hparams)`, without `tau` for an estimator that takes none; raises for an unknown label."
+    takes_tau = tau is not None and "tau" in estimator_hparams(label) and "tau" not in parse_estimator_label(label)[1]
+    return make_estimator(label, generator=generator, **hparams, **({"tau": tau} if takes_tau else {}))

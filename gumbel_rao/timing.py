@@ -7,7 +7,7 @@ from __future__ import annotations
 import importlib, json, os, subprocess, sys, time
 import torch
 from .core import resolve_device, check_count
-from .estimators import make_estimator
+from .estimators import estimator_from_label
 
 # %% auto #0
 __all__ = ['resolve_estimator', 'median_seconds', 'time_forward_backward', 'time_uniform_floor', 'cpu_peak_bytes',
@@ -22,7 +22,7 @@ def resolve_estimator(spec: str, # a registered name or label ("gr-mc100", "st-g
         module, name = spec.split(":", 1)
         fn = getattr(importlib.import_module(module), name)
         return lambda logits: fn(logits, **hparams)
-    return make_estimator(spec, **hparams).sample
+    return estimator_from_label(spec, **hparams).sample
 
 # %% ../nbs/05_timing.ipynb #a6e2fa78
 def _sync(device):

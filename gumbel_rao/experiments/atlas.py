@@ -8,7 +8,7 @@ import json, math, time
 from pathlib import Path
 import pandas as pd, torch
 from ..core import resolve_device, check_positive, check_count
-from ..estimators import list_estimators, make_estimator, estimator_hparams, parse_estimator_label
+from ..estimators import list_estimators, make_estimator, estimator_hparams, parse_estimator_label, estimator_label
 from ..exact import sample_gradients, gradient_stats, make_problem
 from ..timing import time_forward_backward, peak_memory_bytes
 from .scales import resolve_scale, check_presets
@@ -29,16 +29,16 @@ def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(
     specs = []
     for name in names:
         if name == "gr-mck":
-            specs += [dict(label=f"gr-mc{k}", name="gr-mck", hparams=dict(k=int(k)), tau_param="tau") for k in ks]
-            specs += [dict(label=f"gr-mc{k}-soft", name="gr-mck", hparams=dict(k=int(k), hard=False), tau_param="tau") for k in soft_ks]
+            hparams = [dict(k=int(k)) for k in ks] + [dict(k=int(k), hard=False) for k in soft_ks]
+            specs += [dict(label=estimator_label("gr-mck", hparams), name="gr-mck", hparams=hparams, tau_param="tau") for hparams in hparams]
             continue
-        base, hp = parse_estimator_label(name)
+        base, hparams = parse_estimator_label(name)
         if base not in known: raise ValueError(f"estimators: unknown estimator {name!r}; known: {', '.join(known)}")
         params = estimator_hparams(base)
-        label = name if "k" not in params or "k" in hp else f"{name}(k={k_other})"
-        if "k" in params: hp.setdefault("k", k_other)
+        if "k" in params: hparams.setdefault("k", k_other)
+        label = estimator_label(base, hparams)
         tau_param = "tau" if "tau" in params else "tau_backward" if "tau_backward" in params else None
-        specs.append(dict(label=label, name=base, hparams=hp, tau_param=tau_param))
+        specs.append(dict(label=label, name=base, hparams=hparams, tau_param=tau_param))
     return specs
 
 # %% ../../nbs/33_exp.atlas.ipynb #b76e766b
@@ -64,8 +64,8 @@ def measure(spec: dict, # from `estimator_specs`
             generator: torch.Generator, # source of randomness
            ) -> dict:
     "One atlas record: problem, estimator, tau, and `gradient_stats`' scalars plus the wall time in seconds."
-    hp = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
-    est = make_estimator(spec["name"], generator=generator, **hp)
+    hparams = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
+    est = make_estimator(spec["name"], generator=generator, **hparams)
     t0 = time.perf_counter()
     grads = estimate_gradients(est, problem["f"], problem["theta"], n_samples)
     st = gradient_stats(grads, problem["exact"])
@@ -161,9 +161,9 @@ def cost_row(spec: dict, # from `estimator_specs`
             ) -> dict:
     "Median seconds (this thread's CPU time on the CPU) and peak bytes of one forward+backward of `spec`'s estimator."
     clock = "thread" if logits.device.type == "cpu" else "wall"
-    hp = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
-    seconds = time_forward_backward(lambda t: cost_fn(t, spec["name"], **hp), logits, repeats, clock=clock)
-    peak = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(logits.shape), logits.device, name=spec["name"], **hp)
+    hparams = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
+    seconds = time_forward_backward(lambda t: cost_fn(t, spec["name"], **hparams), logits, repeats, clock=clock)
+    peak = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(logits.shape), logits.device, name=spec["name"], **hparams)
             if memory else float("nan"))
     return dict(estimator=spec["label"], seconds=seconds, peak_bytes=peak)
 
@@ -199,20 +199,20 @@ PRESETS = dict(
                poly_vars=8, cost_repeats=50))
 
 # %% ../../nbs/33_exp.atlas.ipynb #425ae3e3
-def check_params(p: dict, # the resolved knobs of `PRESETS`
+def check_params(prm: dict, # the resolved knobs of `PRESETS`
                 ) -> dict:
     "The knobs with temperatures as a tuple of floats and one estimator name as a list, after checking each; raises naming the bad knob."
-    p = dict(p, taus=tuple(float(t) for t in p["taus"]))
-    if not p["taus"]: raise ValueError("taus must not be empty")
-    for t in p["taus"]: check_positive(t, "taus")
-    for k in tuple(p["ks"]) + tuple(p["soft_ks"]): check_count(k, "ks")
-    for key in ("n_samples", "poly_vars", "cost_repeats", "k_other"): check_count(p[key], key)
-    check_positive(p["cost_tau"], "cost_tau")
-    if p["n_samples"] < 2: raise ValueError("n_samples must be at least 2")
-    if len(p["cost_shape"]) != 3: raise ValueError(f"cost_shape must be (batch, variables, categories), got {p['cost_shape']}")
-    if not p["problems"]: raise ValueError("problems must not be empty")
-    if isinstance(p["estimators"], str): p["estimators"] = [p["estimators"]]
-    return p
+    prm = dict(prm, taus=tuple(float(t) for t in prm["taus"]))
+    if not prm["taus"]: raise ValueError("taus must not be empty")
+    for t in prm["taus"]: check_positive(t, "taus")
+    for k in tuple(prm["ks"]) + tuple(prm["soft_ks"]): check_count(k, "ks")
+    for key in ("n_samples", "poly_vars", "cost_repeats", "k_other"): check_count(prm[key], key)
+    check_positive(prm["cost_tau"], "cost_tau")
+    if prm["n_samples"] < 2: raise ValueError("n_samples must be at least 2")
+    if len(prm["cost_shape"]) != 3: raise ValueError(f"cost_shape must be (batch, variables, categories), got {prm['cost_shape']}")
+    if not prm["problems"]: raise ValueError("problems must not be empty")
+    if isinstance(prm["estimators"], str): prm["estimators"] = [prm["estimators"]]
+    return prm
 
 # %% ../../nbs/33_exp.atlas.ipynb #f0ee70fb
 def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json and the CSVs go
@@ -223,16 +223,16 @@ def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json and the C
         **knobs, # the knobs of `PRESETS` (None = the preset's)
        ) -> dict:
     "The atlas and the cost table; writes records.csv, best_mse.csv, headline.csv, costs.csv and metrics.json."
-    p, dev, t0 = check_params(resolve_scale(PRESETS, scale, **knobs)), resolve_device(device), time.perf_counter()
+    prm, dev, t0 = check_params(resolve_scale(PRESETS, scale, **knobs)), resolve_device(device), time.perf_counter()
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
-    specs = estimator_specs(p["estimators"], p["ks"], p["k_other"], p["soft_ks"])
-    probs = [make_problem(n, seed, tuple(p["quad_shape"]), p["poly_vars"], dev) for n in p["problems"]]
-    df, notes = atlas(specs, probs, p["taus"], p["n_samples"], seed, dev, progress)
+    specs = estimator_specs(prm["estimators"], prm["ks"], prm["k_other"], prm["soft_ks"])
+    probs = [make_problem(n, seed, tuple(prm["quad_shape"]), prm["poly_vars"], dev) for n in prm["problems"]]
+    df, notes = atlas(specs, probs, prm["taus"], prm["n_samples"], seed, dev, progress)
     best, head = best_table(df), headlines(df)
-    cost, cnotes = costs(specs, tuple(p["cost_shape"]), p["cost_repeats"], p["cost_tau"], seed, dev, p["cost_memory"])
+    cost, cnotes = costs(specs, tuple(prm["cost_shape"]), prm["cost_repeats"], prm["cost_tau"], seed, dev, prm["cost_memory"])
     for name, table in dict(records=df, best_mse=best, best_mse_table=best_pivot(best), headline=head, costs=cost).items():
         table.to_csv(out / f"{name}.csv", index=name not in ("records", "headline"))
-    metrics = dict(scale=scale, seed=seed, device=str(dev), params=p, estimators=[s["label"] for s in specs], notes=notes + cnotes,
+    metrics = dict(scale=scale, seed=seed, device=str(dev), params=prm, estimators=[s["label"] for s in specs], notes=notes + cnotes,
                    best={f"{e}|{pr}": dict(mse=r.mse, mse_se=r.mse_se, tau=None if math.isnan(r.best_tau) else r.best_tau)
                          for (e, pr), r in best.iterrows()},
                    headline=head.to_dict("records"), costs=cost.to_dict("index"), wall_seconds=time.perf_counter() - t0,

@@ -10,16 +10,16 @@ import torch
 from torch import nn
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive
-from ..estimators import make_estimator
+from ..estimators import estimator_label, estimator_from_label
 from ..data.listops import load_listops, read_listops, generate_listops, encode_listops, listops_batch, tree_spans, tree_leaves, official_test_lines
 from ..data.paper import paper_results
 from ..models.treelstm import GumbelTreeLSTM, merges_to_tree
 from .scales import resolve_scale, check_presets
+from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
 __all__ = ['PRESETS', 'resolve_params', 'load_splits', 'bracket_f1', 'left_branching_tree', 'right_branching_tree',
-           'balanced_tree', 'evaluate', 'baselines', 'listops_estimator', 'train_step', 'save_checkpoint',
-           'load_checkpoint', 'train', 'tree_segments', 'paper_accuracy', 'run']
+           'balanced_tree', 'evaluate', 'baselines', 'train_step', 'train', 'tree_segments', 'paper_accuracy', 'run']
 
 # %% ../../nbs/32_exp.listops.ipynb #240af56e
 PRESETS = check_presets(dict(
@@ -34,15 +34,15 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
                    **knobs, # explicit knobs; `None` means: the preset's
                   ) -> dict:
     "The scale's preset with explicit knobs on top, validated; `batch_size=None` becomes `max_len`."
-    p = resolve_scale(PRESETS, scale, **knobs)
-    for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"): check_count(p[name], name)
+    prm = resolve_scale(PRESETS, scale, **knobs)
+    for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"): check_count(prm[name], name)
     for name in ("n_train", "n_valid", "n_test", "batch_size"):
-        if p[name] is not None: check_count(p[name], name)
-    check_positive(p["lr"], "lr")
-    if p["clip"] != 0: check_positive(p["clip"], "clip (0: no clipping)")
-    if p["max_len"] < 2: raise ValueError(f"max_len must be at least 2, got {p['max_len']}")
-    p["batch_size"] = p["batch_size"] or p["max_len"]
-    return p
+        if prm[name] is not None: check_count(prm[name], name)
+    check_positive(prm["lr"], "lr")
+    if prm["clip"] != 0: check_positive(prm["clip"], "clip (0: no clipping)")
+    if prm["max_len"] < 2: raise ValueError(f"max_len must be at least 2, got {prm['max_len']}")
+    prm["batch_size"] = prm["batch_size"] or prm["max_len"]
+    return prm
 
 # %% ../../nbs/32_exp.listops.ipynb #a4572eaa
 def load_splits(max_len: int, # longest expression in tokens
@@ -121,15 +121,6 @@ def baselines(examples: list, # `ListOpsExample`s (the test set)
     return out
 
 # %% ../../nbs/32_exp.listops.ipynb #5fe25dbd
-def listops_estimator(estimator: str, # a registry name ("st-gs", "gr-mck", "gr-mc100", ...)
-                      tau: float | None = None, # its temperature (None: the estimator takes none)
-                      k: int | None = None, # K, for "gr-mck"
-                      generator: torch.Generator | None = None, # its source of noise
-                     ):
-    "The `Estimator` with only the hyperparameters that were given."
-    hp = {name: v for name, v in dict(tau=tau, k=k).items() if v is not None}
-    return make_estimator(estimator, generator=generator, **hp)
-
 def train_step(model: GumbelTreeLSTM, est, optimizer: torch.optim.Optimizer,
                batch: tuple, # `(ids, lengths, labels)`
                clip: float, # gradient-norm bound; 0: no clipping
@@ -144,34 +135,16 @@ def train_step(model: GumbelTreeLSTM, est, optimizer: torch.optim.Optimizer,
     optimizer.step()
     return loss.mean().item(), (out["logits"].argmax(-1) == labels).float().mean().item(), norm.item()
 
-# %% ../../nbs/32_exp.listops.ipynb #5190ea33
-def save_checkpoint(path: Path, model, optimizer, generators: dict, state: dict, config: dict):
-    "Write the checkpoint atomically (a killed run never leaves a half-written file)."
-    blob = dict(model=model.state_dict(), optimizer=optimizer.state_dict(), config=config, state=state,
-                generators={name: g.get_state() for name, g in generators.items()})
-    tmp = path.with_suffix(".tmp"); torch.save(blob, tmp); tmp.replace(path)
-
-def load_checkpoint(path: Path, model, optimizer, generators: dict, config: dict) -> dict | None:
-    "Restore a checkpoint into the objects and return its `state`; `None` when there is none."
-    if not path.exists(): return None
-    blob = torch.load(path, map_location="cpu", weights_only=False)
-    if blob["config"] != config:
-        diff = sorted(key for key in set(config) | set(blob["config"]) if config.get(key) != blob["config"].get(key))
-        raise ValueError(f"{path} belongs to another configuration (differs in {diff}); use another out_dir")
-    model.load_state_dict(blob["model"]); optimizer.load_state_dict(blob["optimizer"])
-    for name, g in generators.items(): g.set_state(blob["generators"][name])
-    return blob["state"]
-
 # %% ../../nbs/32_exp.listops.ipynb #b3e72404
 def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parameters
           device: torch.device, batch_gen: torch.Generator, # CPU generator of the batches
-          ckpt: Path, config: dict, # checkpoint file, and what identifies the run
+          ckpt: Path, identity: dict, # checkpoint file, and the parameters that identify the run
           progress: bool = True, # show a tqdm bar
          ) -> dict:
     "Train; return `dict(iteration, history, best)` where `best` holds the best-on-validation model."
     optimizer = torch.optim.SGD(model.parameters(), lr=prm["lr"])
-    gens = dict(batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}))
-    state = load_checkpoint(ckpt, model, optimizer, gens, config) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0))
+    objects = dict(model=model, optimizer=optimizer, batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}))
+    state = load_checkpoint(ckpt, identity, objects) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0))
     data = {key: v.to(device) for key, v in encode_listops(splits["train"]).items()}
     n, window, t0 = len(splits["train"]), [], time.perf_counter()
     for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train", mininterval=5):
@@ -188,7 +161,7 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
             window = []
             if ev["accuracy"] > state["best"]["valid_accuracy"]:
                 state["best"] = dict(valid_accuracy=ev["accuracy"], iteration=done, model=copy.deepcopy(model.state_dict()))
-        if done % prm["checkpoint_every"] == 0 or done == prm["iterations"]: save_checkpoint(ckpt, model, optimizer, gens, state, config)
+        if done % prm["checkpoint_every"] == 0 or done == prm["iterations"]: save_checkpoint(ckpt, identity, objects, state)
     return state
 
 # %% ../../nbs/32_exp.listops.ipynb #0f9f9cef
@@ -211,7 +184,7 @@ def tree_segments(tree, # a binary tree: a token string, or a pair (tuple or lis
 # %% ../../nbs/32_exp.listops.ipynb #030fcb49
 def paper_accuracy(estimator: str, tau: float | None, k: int | None, max_len: int) -> float | None:
     "The paper's Table 1 test accuracy (%) for this configuration, or `None` if it has none."
-    name = f"gr-mc{k}" if estimator == "gr-mck" and k is not None else estimator
+    name = estimator_label(estimator, dict(k=k)) if k is not None else estimator
     rows = [r for r in paper_results(1) if r["estimator"] == name and r["max_len"] == max_len and tau is not None and math.isclose(r["tau"], tau)]
     return rows[0]["value"] if rows else None
 
@@ -224,19 +197,19 @@ def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkp
     "Train and evaluate one configuration; write `metrics.json` and the checkpoint into `out_dir`; return the metrics."
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     prm, dev = resolve_params(scale, **knobs), resolve_device(device)
-    est = listops_estimator(estimator, tau, k, torch.Generator(device=dev).manual_seed(seed + 1))
+    est = estimator_from_label(estimator, tau, torch.Generator(device=dev).manual_seed(seed + 1), **({} if k is None else dict(k=k)))
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     splits = load_splits(prm["max_len"], prm["n_train"], prm["n_valid"], prm["n_test"], seed=0)
     torch.manual_seed(seed)
     model = GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"], mlp_hidden=prm["mlp_hidden"], leaf_lstm=prm["leaf_lstm"]).to(dev)
-    config = dict(seed=seed, estimator=estimator, tau=tau, k=k, **{key: v for key, v in prm.items() if key not in ("iterations", "eval_every", "checkpoint_every")})
-    state = train(model, est, splits, prm, dev, torch.Generator().manual_seed(seed), out / "checkpoint.pt", config, progress)
+    identity = dict(seed=seed, estimator=estimator, tau=tau, k=k, **{key: v for key, v in prm.items() if key not in ("iterations", "eval_every", "checkpoint_every")})
+    state = train(model, est, splits, prm, dev, torch.Generator().manual_seed(seed), out / "checkpoint.pt", identity, progress)
     t_train = time.perf_counter() - t0
     model.load_state_dict(state["best"]["model"])
     test = evaluate(model, splits["test"], dev)
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
-    metrics = dict(params=dict(config, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev)),
+    metrics = dict(params=dict(identity, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev)),
                    test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=state["best"]["iteration"],
                    best_valid_accuracy=state["best"]["valid_accuracy"], baselines=baselines(splits["test"], splits["train"]),
                    paper_test_accuracy=paper_accuracy(estimator, tau, k, prm["max_len"]), history=state["history"],

@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 import torch
 from ..core import resolve_device, check_count, check_positive
-from ..estimators import Estimator, make_estimator, list_estimators, estimator_hparams, parse_estimator_label
+from ..estimators import (Estimator, make_estimator, list_estimators, estimator_hparams, parse_estimator_label,
+                                   estimator_label, estimator_from_label)
 from ..exact import (exact_expectation, exact_gradient, sample_gradients, trace_variance, gradient_stats,
                               simplex_objective, simplex_matrix, simplex_form, simplex_loss, SIMPLEX_TARGET)
 from .scales import resolve_scale, check_presets
@@ -155,20 +156,20 @@ def check_params(prm: dict, # the resolved knobs of `PRESETS`
 
 # %% ../../nbs/30_exp.toy.ipynb #fba47a89
 CURVE_POINTS = dict(centre=(0.34, 0.33, 0.33), edge=(0.49, 0.48, 0.03), corner=(0.94, 0.03, 0.03))
-_SKIP_AUTO = {"gs", "gr-mck", "st-gs", "reinforce"}   # drawn anyway (ST-GS, GR-MCK) or not pathwise with one-hots
 
 def curve_estimators(curve_ks, # K values of GR-MCK
                      extra_estimators=(), # more estimator names, or "auto"
                      device: torch.device | str = "cpu", # where the check runs
                     ) -> tuple:
     "`(labels, skipped)`: ST-GS, GR-MC<K> per K, then the extra estimators that qualify (see above); `skipped`: name -> reason."
-    extra = [n for n in list_estimators() if n not in _SKIP_AUTO] if extra_estimators == "auto" else list(extra_estimators)
-    labels, skipped = ["st-gs"] + [f"gr-mc{kk}" for kk in curve_ks], {}
+    labels, skipped = ["st-gs"] + [estimator_label("gr-mck", dict(k=kk)) for kk in curve_ks], {}
+    drawn = {parse_estimator_label(label)[0] for label in labels}
+    extra = [n for n in list_estimators() if n not in drawn] if extra_estimators == "auto" else list(extra_estimators)
     for name in extra:
         try:
             hp = estimator_hparams(name)
             if hp and "tau" not in hp: raise ValueError(f"hyperparameters {hp} have no temperature 'tau'")
-            est = make_estimator(name, **({"tau": 1.0} if hp else {}))
+            est = estimator_from_label(name, tau=1.0)
             d = est.sample(torch.zeros(4, 3, device=device, requires_grad=True))
             if not (est.pathwise and ((d == 0) | (d == 1)).all()): raise ValueError("not pathwise with one-hot samples")
             labels.append(name)

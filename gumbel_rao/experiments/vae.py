@@ -9,17 +9,18 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive, sample_one_hot
-from ..estimators import make_estimator
+from ..estimators import make_estimator, estimator_label, estimator_from_label
 from ..exact import gradient_stats
 from ..data.mnist import load_binarized_mnist
 from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, importance_bound
 from .scales import resolve_scale, check_presets
+from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['PRESETS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'estimator_for', 'init_training', 'train_step',
-           'evaluate', 'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
+__all__ = ['PRESETS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step', 'evaluate',
+           'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
            'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
-           'save_checkpoint', 'load_checkpoint', 'train', 'iterations_to_thresholds', 'run']
+           'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run']
 
 # %% ../../nbs/31_exp.vae.ipynb #a290c5f0
 PRESETS = check_presets({
@@ -71,17 +72,6 @@ def load_splits(train_examples: int | None = None, # first N training images; No
     sizes = dict(train=train_examples, valid=valid_examples, test=test_examples)
     return {s: load_binarized_mnist(s)[:n].to(device) for s, n in sizes.items()}
 
-# %% ../../nbs/31_exp.vae.ipynb #247998b6
-def estimator_for(name: str, # a name `make_estimator` knows, e.g. "gr-mc100"
-                  tau: float, # temperature, passed if the estimator takes one
-                  generator: torch.Generator | None = None,
-                 ):
-    "`make_estimator(name, tau=tau)`, or without `tau` for an estimator that takes none."
-    try: return make_estimator(name, generator=generator, tau=tau)
-    except ValueError as e:
-        if "no hyperparameter 'tau'" not in str(e): raise
-        return make_estimator(name, generator=generator)
-
 # %% ../../nbs/31_exp.vae.ipynb #203492bf
 def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estimator, tau, arity, lr, momentum, seed
                   train: torch.Tensor, # training images
@@ -95,7 +85,7 @@ def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estim
     else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     data_gen = torch.Generator(device).manual_seed(prm["seed"])
     est_gen = torch.Generator(device).manual_seed(prm["seed"] + 1)
-    return dict(model=model, opt=opt, est=estimator_for(prm["estimator"], prm["tau"], est_gen), data_gen=data_gen,
+    return dict(model=model, opt=opt, est=estimator_from_label(prm["estimator"], prm["tau"], est_gen), data_gen=data_gen,
                 est_gen=est_gen, iteration=0, history=[], best=None, window=[], valid_seconds=0.0)
 
 # %% ../../nbs/31_exp.vae.ipynb #d76ecb73
@@ -163,7 +153,7 @@ def gradient_variance(model: DiscreteVAE, # the model, at fixed parameters
     gen = torch.Generator(x.device).manual_seed(seed)
     out = {}
     for name in names:
-        g = encoder_gradients(model, x, estimator_for(name, tau, gen), draws)
+        g = encoder_gradients(model, x, estimator_from_label(name, tau, gen), draws)
         st = gradient_stats(g, g.mean(0))
         out[name] = (st["trace_var"], st["trace_var_se"])
     return out
@@ -209,7 +199,7 @@ def gradient_mse(model: DiscreteVAE, # the model, at fixed parameters
     rows = []
     for name in names:
         for tau in taus:
-            st = gradient_stats(encoder_gradients(model, x, estimator_for(name, tau, gen), draws), ref)
+            st = gradient_stats(encoder_gradients(model, x, estimator_from_label(name, tau, gen), draws), ref)
             rows.append(dict(estimator=name, tau=tau, mse=st["mse"] - ref_noise, mse_se=st["mse_se"],
                              trace_var=st["trace_var"], bias_sq=st["bias_sq"] - ref_noise, reference_noise=ref_noise))
     return rows
@@ -247,7 +237,7 @@ def minibatch_variance(model: DiscreteVAE, # the model, at fixed parameters
     rows = []
     for b in batches:
         for k in ks:
-            g = minibatch_gradients(model, train, b, make_estimator(f"gr-mc{k}", generator=gen, tau=tau), draws, gen)
+            g = minibatch_gradients(model, train, b, estimator_from_label(estimator_label("gr-mck", dict(k=k)), tau, gen), draws, gen)
             st = gradient_stats(g, g.mean(0))
             rows.append(dict(batch_size=b, k=k, trace_var=st["trace_var"], trace_var_se=st["trace_var_se"]))
     return rows
@@ -267,42 +257,19 @@ def fit_minibatch_variance(rows: list, # from `minibatch_variance`
 # %% ../../nbs/31_exp.vae.ipynb #c51fa808
 EVALUATION_KNOBS = ("test_examples", "test_m", "mse_taus", "mse_draws", "reference_groups", "reference_samples",
                     "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m", "compare_examples")   # used after training only
+_DATA = ("iteration", "history", "best", "window", "valid_seconds")   # the plain data of a training state
 
 def training_identity(prm: dict, # a run's parameters
                      ) -> dict:
     "The parameters that decide the training trajectory: all but `EVALUATION_KNOBS`."
     return {k: v for k, v in prm.items() if k not in EVALUATION_KNOBS}
 
-def save_checkpoint(state: dict, # the training state
-                    prm: dict, # the run's parameters (stored, and compared on resume)
-                    path: Path, # the checkpoint file
-                   ):
-    "Write the training state to `path` atomically."
-    est_state = {k: v for k, v in vars(state["est"]).items() if isinstance(v, (int, float, type(None)))}
-    blob = dict(params=training_identity(prm), model=state["model"].state_dict(), opt=state["opt"].state_dict(),
-                est=est_state, data_gen=state["data_gen"].get_state(), est_gen=state["est_gen"].get_state(),
-                iteration=state["iteration"], history=state["history"], best=state["best"], window=state["window"],
-                valid_seconds=state["valid_seconds"])
-    tmp = path.with_suffix(".tmp")
-    torch.save(blob, tmp); os.replace(tmp, path)
-
-def load_checkpoint(state: dict, # a fresh state from `init_training`, updated in place
-                    prm: dict, # the run's parameters
-                    path: Path, # the checkpoint file
-                   ) -> bool:
-    "Restore `state` from `path` if it exists; False if there is none; raises if it belongs to other training parameters."
-    if not path.exists(): return False
-    blob = torch.load(path, map_location=next(state["model"].parameters()).device, weights_only=False)
-    mine, theirs = training_identity(prm), training_identity(blob["params"])
-    if theirs != mine:
-        diff = sorted(k for k in set(mine) | set(theirs) if mine.get(k) != theirs.get(k))
-        raise ValueError(f"{path} was written by a run with other parameters ({diff}); use another out_dir or delete it")
-    state["model"].load_state_dict(blob["model"]); state["opt"].load_state_dict(blob["opt"])
-    vars(state["est"]).update(blob["est"])
-    state["data_gen"].set_state(blob["data_gen"]); state["est_gen"].set_state(blob["est_gen"])
-    state.update(iteration=blob["iteration"], history=blob["history"], best=blob["best"], window=blob["window"],
-                 valid_seconds=blob["valid_seconds"])
-    return True
+def checkpoint_parts(state: dict, # a training state
+                    ) -> tuple:
+    "`(objects, data)` of a training state for `save_checkpoint`: the model, optimizer and generators; the rest as data."
+    est = {k: v for k, v in vars(state["est"]).items() if isinstance(v, (int, float, type(None)))}
+    return (dict(model=state["model"], opt=state["opt"], data_gen=state["data_gen"], est_gen=state["est_gen"]),
+            dict({k: state[k] for k in _DATA}, est=est))
 
 # %% ../../nbs/31_exp.vae.ipynb #4039964d
 def _measure(state, data, prm, it):
@@ -311,7 +278,7 @@ def _measure(state, data, prm, it):
     state["valid_seconds"] += time.perf_counter() - t0
     if prm["variance_every"] and it % prm["variance_every"] == 0:
         xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
-        names = ["st-gs"] + [f"gr-mc{k}" for k in prm["variance_ks"]]
+        names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
         row["trace_var"] = gradient_variance(state["model"], xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
     return row
 
@@ -336,8 +303,8 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
             state["history"].append(row); state["window"] = []
             if state["best"] is None or row["valid"] < state["best"]["valid"]:
                 state["best"] = dict(iteration=it, valid=row["valid"], model=copy.deepcopy(state["model"].state_dict()))
-            save_checkpoint(state, prm, checkpoint)
-    if state["iteration"] < prm["iterations"]: save_checkpoint(state, prm, checkpoint)
+            save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
+    if state["iteration"] < prm["iterations"]: save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
     bar.close()
     return state["iteration"] >= prm["iterations"]
 
@@ -358,7 +325,7 @@ def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, o
     if stop_after is not None: check_count(stop_after, "stop_after")
     if resume_from is not None and not (Path(resume_from) / "checkpoint.pt").is_file():
         raise ValueError(f"resume_from={str(resume_from)!r} holds no checkpoint.pt of a finished run")
-    estimator_for(estimator, tau)   # an unknown name fails here, naming it
+    estimator_from_label(estimator, tau)   # an unknown name fails here, naming it
 
 def _final(state, data, prm):
     "Test bound (and with `compare_m` samples), Fig. 2 (b) and Prop. 3 rows of the best-on-validation model, and their seconds."
@@ -373,7 +340,7 @@ def _final(state, data, prm):
                        m_compare=prm["compare_m"], bound_compare=evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23))
     seconds["compare"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
     xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
-    names = ["st-gs"] + [f"gr-mc{k}" for k in prm["variance_ks"]]
+    names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
     rows = []
     if prm["mse_taus"]:
         ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
@@ -407,7 +374,10 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
     t0 = time.perf_counter()
     data = load_splits(prm["train_examples"], prm["valid_examples"], prm["test_examples"], dev)
     state = init_training(prm, data["train"], dev)
-    resumed = load_checkpoint(state, prm, out / "checkpoint.pt")
+    objects, _ = checkpoint_parts(state)
+    saved = load_checkpoint(out / "checkpoint.pt", training_identity(prm), objects)
+    if saved is not None: vars(state["est"]).update(saved.pop("est")); state.update(saved)
+    resumed = saved is not None
     it0, t1 = state["iteration"], time.perf_counter()
     if not train(state, data, prm, out / "checkpoint.pt", stop_after, progress):
         return dict(stopped=True, iteration=state["iteration"])
