@@ -112,7 +112,7 @@ def steady_speed(shapes: tuple = ((200, 15, 16), (100, 128, 10)), # logits shape
 def time_training_step(estimator: str, # a registered name or label, e.g. "gr-mc100" or "st-gs"
                        batch: int = 200, # examples per step
                        n_vars: int = 15, # categorical variables
-                       n_cats: int = 16, # categories per variable
+                       arity: int = 16, # categories per variable
                        hidden: int = 512, # hidden units of the encoder and the decoder
                        repeats: int = 11, # timed steps (median)
                        clock: str = "thread", # "thread" or "wall"
@@ -122,14 +122,14 @@ def time_training_step(estimator: str, # a registered name or label, e.g. "gr-mc
     from torch import nn
     from gumbel_rao.estimators import make_estimator
     gen = torch.Generator().manual_seed(0)
-    enc = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, n_vars * n_cats))
-    dec = nn.Sequential(nn.Linear(n_vars * n_cats, hidden), nn.ReLU(), nn.Linear(hidden, 784))
+    enc = nn.Sequential(nn.Linear(784, hidden), nn.ReLU(), nn.Linear(hidden, n_vars * arity))
+    dec = nn.Sequential(nn.Linear(n_vars * arity, hidden), nn.ReLU(), nn.Linear(hidden, 784))
     opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], 1e-3)
     x, est = torch.rand(batch, 784, generator=gen).round(), make_estimator(estimator, generator=gen, **hparams)
     def step():
-        logits = enc(x).view(batch, n_vars, n_cats)
+        logits = enc(x).view(batch, n_vars, arity)
         d = est.sample(logits)
         rec = nn.functional.binary_cross_entropy_with_logits(dec(d.flatten(1)), x, reduction="none").sum(-1)
-        kl = (torch.softmax(logits, -1) * (torch.log_softmax(logits, -1) + math.log(n_cats))).sum((-2, -1))
+        kl = (torch.softmax(logits, -1) * (torch.log_softmax(logits, -1) + math.log(arity))).sum((-2, -1))
         opt.zero_grad(); est.surrogate(rec + kl).backward(); opt.step()
     return median_seconds(step, "cpu", repeats, clock)

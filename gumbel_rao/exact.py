@@ -16,15 +16,15 @@ __all__ = ['SIMPLEX_TARGET', 'SIMPLEX_POINT', 'all_one_hot', 'exact_expectation'
 
 # %% ../nbs/02_exact.ipynb #7ae7298e
 def all_one_hot(n_vars: int, # number of categorical variables m
-                n_cats: int, # categories per variable n
+                arity: int, # categories per variable (the arity)
                 dtype: torch.dtype = torch.float32, # dtype of the result
                 device: torch.device | str = "cpu", # device of the result
                ) -> torch.Tensor:
-    "Every joint configuration as one-hots, shape `(n_cats**n_vars, n_vars, n_cats)`, in lexicographic order."
-    check_count(n_vars, "n_vars"); check_count(n_cats, "n_cats")
-    if n_cats ** n_vars > 2**22: raise ValueError(f"n_cats**n_vars = {n_cats**n_vars} configurations is too many to enumerate")
-    idx = torch.tensor(list(itertools.product(range(n_cats), repeat=n_vars)), device=device).reshape(-1, n_vars)
-    return torch.nn.functional.one_hot(idx, n_cats).to(dtype)
+    "Every joint configuration as one-hots, shape `(arity**n_vars, n_vars, arity)`, in lexicographic order."
+    check_count(n_vars, "n_vars"); check_count(arity, "arity")
+    if arity ** n_vars > 2**22: raise ValueError(f"arity**n_vars = {arity**n_vars} configurations is too many to enumerate")
+    idx = torch.tensor(list(itertools.product(range(arity), repeat=n_vars)), device=device).reshape(-1, n_vars)
+    return torch.nn.functional.one_hot(idx, arity).to(dtype)
 
 # %% ../nbs/02_exact.ipynb #b5c8afdc
 def exact_expectation(f, # loss `f(d, logits) -> (S,)` for a batch of S configurations `d` of shape (S, m, n)
@@ -32,7 +32,7 @@ def exact_expectation(f, # loss `f(d, logits) -> (S,)` for a batch of S configur
                      ) -> torch.Tensor:
     "$\\mathbb E_{D \\sim p}[f(D)]$ by enumeration, differentiable in `logits`."
     check_logits(logits)
-    if logits.dim() != 2: raise ValueError(f"logits must have shape (n_vars, n_cats), got {tuple(logits.shape)}")
+    if logits.dim() != 2: raise ValueError(f"logits must have shape (n_vars, arity), got {tuple(logits.shape)}")
     configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
     prob = (configs * torch.softmax(logits, -1)).sum(-1).prod(-1)   # prod_v p_{v, d_v}
     return (prob * f(configs, logits.expand(configs.shape))).sum()

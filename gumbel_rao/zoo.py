@@ -173,7 +173,7 @@ def exact_estimator_mean(fn, # pathwise estimator taking `d=` and deterministic 
                         ) -> torch.Tensor:
     "$\\sum_d p(d)\\,\\hat\\nabla(d)$ over every configuration: the exact expectation of an estimator that is deterministic given $D$."
     check_logits(logits)
-    if logits.dim() != 2: raise ValueError(f"logits must have shape (n_vars, n_cats), got {tuple(logits.shape)}")
+    if logits.dim() != 2: raise ValueError(f"logits must have shape (n_vars, arity), got {tuple(logits.shape)}")
     configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
     theta = logits.detach().expand(configs.shape).clone().requires_grad_()
     f(fn(theta, d=configs, **hparams), theta).sum().backward()
