@@ -1,6 +1,9 @@
 """Package setup: reads settings.ini (the nbdev 2 layout) without pkg_resources."""
+import json, shutil
 from configparser import ConfigParser
+from pathlib import Path
 import setuptools
+from setuptools.command.build_py import build_py
 
 cfg = ConfigParser(delimiters=['='])
 cfg.read('settings.ini', encoding='utf-8')
@@ -18,7 +21,31 @@ docs_requirements = cfg.get('docs_requirements', '').split()
 dev_requirements = sorted(set(cfg.get('dev_requirements', '').split() + experiments_requirements + docs_requirements))
 console_scripts = cfg.get('console_scripts', '').split()
 
+
+def experiment_notebooks(nbs='nbs'):
+    "The notebooks of `nbs` with a cell tagged `parameters` (the experiments and benchmarks), read as JSON."
+    tagged = lambda cell: 'parameters' in cell.get('metadata', {}).get('tags', [])
+    cells = lambda path: json.loads(path.read_text(encoding='utf-8'))['cells']
+    return [p for p in sorted(Path(nbs).glob('*.ipynb')) if any(map(tagged, cells(p)))]
+
+
+class BuildWithExperiments(build_py):
+    """Also copy the experiment notebooks (nbs/) and the sweep configs (configs/) into gumbel_rao/bundled/ of the build,
+    so that an installed package runs them (`gumbel_rao.runner.default_dir`). The clone keeps the only copy: an
+    editable install reads the clone's own folders."""
+    def run(self):
+        super().run()
+        if self.editable_mode: return
+        bundled = Path(self.build_lib) / 'gumbel_rao' / 'bundled'
+        shutil.rmtree(bundled, ignore_errors=True)
+        for folder, files in [('nbs', experiment_notebooks()), ('configs', sorted(Path('configs').glob('*.yaml')))]:
+            if not files: raise SystemExit(f'setup.py: nothing to bundle in {folder}/; build from a clone or its sdist')
+            (bundled / folder).mkdir(parents=True)
+            for f in files: shutil.copy2(f, bundled / folder / f.name)
+
+
 setuptools.setup(
+    cmdclass={'build_py': BuildWithExperiments},
     name=cfg['lib_name'],
     license=lic[0],
     classifiers=[

@@ -4,37 +4,110 @@
 
 # %% ../nbs/50_cli.ipynb #ee60759d
 from __future__ import annotations
-import argparse, json, sys
+import argparse, contextlib, json, re, sys
 from pathlib import Path
+from .runner import UsageError, default_dir
 
 # %% auto #0
-__all__ = ['build_parser', 'main']
+__all__ = ['user_input', 'refused_parameter', 'config_path', 'build_parser', 'main']
 
 # %% ../nbs/50_cli.ipynb #3915551e
+@contextlib.contextmanager
+def user_input():
+    "Inside this block, what is checked is what the user gave: a `ValueError`, `KeyError` or `OSError` is a mistake."
+    try: yield
+    except UsageError: raise
+    except FileNotFoundError as e: raise UsageError(f"no such file or folder: {e.filename}") from None
+    except OSError as e: raise UsageError(f"cannot read {e.filename}: {e.strerror}") from None
+    except KeyError as e: raise UsageError(str(e.args[0] if e.args else e)) from None
+    except ValueError as e: raise UsageError(str(e)) from None
+
+# %% ../nbs/50_cli.ipynb #fb2377bc
+def refused_parameter(error, # a `PapermillExecutionError`
+                      parameters: dict, # the parameters given to the notebook
+                     ) -> str | None:
+    "The name of the parameter in `parameters` that the notebook refused with `error`; `None` if `error` is not that."
+    if error.ename not in ("ValueError", "UsageError"): return None
+    return next((name for name in parameters if re.search(rf"(?<![\w.]){re.escape(name)}(?!\w)", error.evalue)), None)
+
+# %% ../nbs/50_cli.ipynb #fa75eded
+def config_path(name: str, # a YAML file, or the name of a config in `configs` ("toy")
+                configs: str | Path | None = None, # the configs folder; default `default_dir("configs")`
+               ) -> Path:
+    "The config file that `name` designates; raises `UsageError`, listing the configs, when there is none."
+    if Path(name).is_file(): return Path(name)
+    folder = Path(configs or default_dir("configs"))
+    if (folder / f"{name}.yaml").is_file(): return folder / f"{name}.yaml"
+    known = ", ".join(p.stem for p in sorted(folder.glob("*.yaml")))
+    raise UsageError(f"no config file {name}; give the path of a YAML config, or the name of one in {folder}: {known}")
+
+# %% ../nbs/50_cli.ipynb #8493e8b7
+def _execute(notebook, out, params):
+    from papermill.exceptions import PapermillExecutionError
+    from gumbel_rao.runner import execute_notebook
+    try: return execute_notebook(notebook, out, params, progress=sys.stderr.isatty())   # a progress bar on a terminal
+    except PapermillExecutionError as e:
+        name = refused_parameter(e, params)
+        if name is None: raise
+        raise UsageError(f"{notebook.name} refused -p {name}: {e.evalue} (the executed notebook: {out / notebook.name})"
+                         ) from None
+
 def _cmd_run(args):
-    import yaml
-    from gumbel_rao.runner import find_experiment, execute_notebook
-    notebook = find_experiment(args.experiment, args.nbs)
-    params = {key: yaml.safe_load(value) for key, value in args.p or []}
+    from gumbel_rao.runner import find_experiment, check_parameters, read_yaml
+    with user_input():
+        notebook = find_experiment(args.experiment, args.nbs)
+        params = {key: read_yaml(value, f"-p {key} {value}") for key, value in args.p or []}
+        check_parameters(notebook, params)
     out = Path(args.out or f"runs/{notebook.stem}/{params.get('scale', 'default')}")
-    print(f"executed {execute_notebook(notebook, out, params, progress=True)}")
+    print(f"executed {_execute(notebook, out, params)}")
     return 0
 
 def _cmd_sweep(args):
-    from gumbel_rao.sweep import sweep
-    summary = sweep(args.config, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run, args.nbs, args.heartbeat,
-                    retry_failed=args.retry_failed)
+    from gumbel_rao.sweep import sweep, load_config, check_config, plan_runs
+    with user_input():
+        path, nbs = config_path(args.config), args.nbs or default_dir("nbs")
+        config = load_config(path)
+        check_config(config, nbs, path.parent); plan_runs(config, args.scale)
+    summary = sweep(path, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run, nbs,
+                    args.heartbeat, retry_failed=args.retry_failed)
     if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 
 def _cmd_report(args):
     from gumbel_rao.report import write_report
+    if not (Path(args.sweep_dir) / "sweep.json").is_file():
+        raise UsageError(f"{args.sweep_dir} is not a sweep's folder (it has no sweep.json); "
+                         "give the folder that `gumbel-rao sweep` printed")
     print(f"wrote {write_report(args.sweep_dir, args.out)}")
     return 0
 
+# %% ../nbs/50_cli.ipynb #6b5e45b1
+def _check_configs(configs: Path, nbs, only: list | None, scale: str):
+    "Check every config that `reproduce` would run, as `reproduce` does, and the names in `only`."
+    from gumbel_rao.runner import find_experiment
+    from gumbel_rao.sweep import load_config, check_config, plan_runs
+    if not configs.is_dir(): raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
+    loaded = {path: load_config(path) for path in sorted(configs.glob("*.yaml"))}
+    names = {str(config.get("name", path.stem)): path for path, config in loaded.items()}
+    unknown = [name for name in only or [] if name not in names]
+    if unknown or not names:
+        raise UsageError(f"no config named {unknown[0]} in {configs}; the configs there: {', '.join(names)}" if unknown
+                         else f"no YAML config in {configs}; pass --configs DIR, a folder of YAML configs")
+    for name, path in names.items():
+        config, experiment = loaded[path], str(loaded[path].get("experiment", ""))
+        if only and name not in only: continue
+        if not experiment.endswith(".ipynb"):
+            try: find_experiment(experiment, nbs)
+            except ValueError: continue   # `reproduce` skips it, saying so
+        try: check_config(config, nbs, path.parent); plan_runs(config, scale)
+        except ValueError as e: raise UsageError(f"{path}: {e}") from None
+
 def _cmd_reproduce(args):
     from gumbel_rao.report import reproduce
-    results = reproduce(args.scale, args.configs, args.out, args.reports, args.nbs, args.only, workers=args.workers,
+    with user_input():
+        configs, nbs = Path(args.configs or default_dir("configs")), args.nbs or default_dir("nbs")
+        _check_configs(configs, nbs, args.only, args.scale)
+    results = reproduce(args.scale, configs, args.out, args.reports, nbs, args.only, workers=args.workers,
                         scheduler=args.scheduler, storage=args.storage, dry_run=args.dry_run, heartbeat_interval=args.heartbeat,
                         retry_failed=args.retry_failed)
     ran = {name: s for name, s in results.items() if isinstance(s, dict)}
@@ -47,38 +120,65 @@ def _cmd_estimators(args):
     return 0
 
 # %% ../nbs/50_cli.ipynb #943f3169
-def _sweep_options(p):
-    p.add_argument("--scale", default="smoke", choices=["smoke", "cpu", "paper"])
+_NBS_HELP = "the experiment notebooks' folder (default: nbs/ here if any, else those installed with the package)"
+
+def _sweep_options(p, out_help):
+    p.add_argument("--scale", default="smoke", choices=["smoke", "cpu", "paper"],
+                   help="smoke (seconds a run), cpu (minutes, a laptop) or paper (the paper's protocol, a GPU); "
+                        "default smoke")
     p.add_argument("--workers", type=int, default=1, help="runs at a time; more than 1 starts a Dask LocalCluster")
     p.add_argument("--scheduler", help="address of a running Dask scheduler (e.g. from dask-jobqueue's SLURMCluster)")
     p.add_argument("--storage", help="SQLAlchemy URL of the store (default: sqlite file store.db in the sweep's folder)")
     p.add_argument("--dry-run", action="store_true", help="print the runs and their estimated cost; run nothing")
     p.add_argument("--heartbeat", type=int, default=10, help="seconds between heartbeats; a trial silent for 3 is rerun")
     p.add_argument("--retry-failed", action="store_true", help="run again the runs that failed with an error before")
-    p.add_argument("--out", help="the sweep's folder")
-    p.add_argument("--nbs", default="nbs", help="the notebooks folder")
+    p.add_argument("--out", help=out_help)
+    p.add_argument("--nbs", help=_NBS_HELP)
 
 def build_parser() -> argparse.ArgumentParser:
     "The `gumbel-rao` argument parser."
     parser = argparse.ArgumentParser(prog="gumbel-rao", description="Gumbel-Rao: run, sweep, report and reproduce the paper's experiments")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", help="what to do")
     p = sub.add_parser("run", help="execute one experiment notebook with papermill")
-    p.add_argument("experiment", help="notebook stem (30_exp.toy), short name (toy) or path")
-    p.add_argument("-p", nargs=2, action="append", metavar=("KEY", "VALUE"), help="a parameter (VALUE read as YAML)")
-    p.add_argument("--out", help="folder for the executed notebook and its outputs"); p.add_argument("--nbs", default="nbs")
+    p.add_argument("experiment",
+                   help="a short name (toy, vae, listops, atlas), a notebook stem (30_exp.toy) or a notebook's path")
+    p.add_argument("-p", nargs=2, action="append", metavar=("KEY", "VALUE"),
+                   help="set the notebook's parameter KEY to VALUE, read as YAML (1e-3: a number, [0.1,0.5]: a list); "
+                        "repeatable")
+    p.add_argument("--out", help="folder for the executed notebook and its outputs (default runs/NOTEBOOK/SCALE)")
+    p.add_argument("--nbs", help=_NBS_HELP)
     p.set_defaults(func=_cmd_run)
-    p = sub.add_parser("sweep", help="run the sweep of a YAML config"); p.add_argument("config"); _sweep_options(p); p.set_defaults(func=_cmd_sweep)
+    p = sub.add_parser("sweep", help="run the sweep of a YAML config")
+    p.add_argument("config",
+                   help="a YAML config file, or the name of a shipped config (toy, vae, vae_fig2, listops, atlas)")
+    _sweep_options(p, "the sweep's folder (default runs/sweeps/NAME/SCALE)"); p.set_defaults(func=_cmd_sweep)
     p = sub.add_parser("report", help="write a sweep's report (Markdown + figure)")
-    p.add_argument("sweep_dir"); p.add_argument("--out", help="default: SWEEP_DIR/report"); p.set_defaults(func=_cmd_report)
+    p.add_argument("sweep_dir", help="the sweep's folder (the one `gumbel-rao sweep` printed)")
+    p.add_argument("--out", help="folder for report.md and report.png (default SWEEP_DIR/report)")
+    p.set_defaults(func=_cmd_report)
     p = sub.add_parser("reproduce", help="sweep and report every config at a scale")
-    _sweep_options(p); p.add_argument("--configs", default="configs"); p.add_argument("--reports", help="reports go to REPORTS/<name>")
-    p.add_argument("--only", nargs="*", help="config names to run"); p.set_defaults(func=_cmd_reproduce)
+    _sweep_options(p, "sweeps go to OUT/NAME (default runs/reproduce/SCALE)")
+    p.add_argument("--configs",
+                   help="folder of YAML configs (default: configs/ here if any, else those installed with gumbel-rao)")
+    p.add_argument("--reports", help="reports go to REPORTS/NAME (default: inside each sweep's folder)")
+    p.add_argument("--only", nargs="*", metavar="NAME", help="names of the configs to run (default: all)")
+    p.set_defaults(func=_cmd_reproduce)
     p = sub.add_parser("estimators", help="list the registered estimators"); p.set_defaults(func=_cmd_estimators)
     return parser
 
 # %% ../nbs/50_cli.ipynb #e735b976
+_EXTRA_MODULES = {"papermill", "nbformat", "nbclient", "jupyter_client", "ipykernel", "traitlets", "yaml", "optuna",
+                  "optuna_integration", "sqlalchemy", "pandas", "matplotlib", "dask", "distributed", "fastcore"}
+
 def main(argv: list | None = None, # arguments (default: sys.argv[1:])
         ) -> int:
-    "Entry point of the `gumbel-rao` console script."
-    args = build_parser().parse_args(sys.argv[1:] if argv is None else list(argv))
-    return args.func(args)
+    "Entry point of the `gumbel-rao` console script; a mistake of the user prints one line on stderr and returns 2."
+    parser = build_parser()
+    args = parser.parse_args(sys.argv[1:] if argv is None else list(argv))
+    try: return args.func(args)
+    except UsageError as e: message = str(e)
+    except ModuleNotFoundError as e:
+        if (e.name or "").split(".")[0] not in _EXTRA_MODULES: raise
+        message = f"this command needs {e.name}, which is not installed: pip install \"gumbel-rao[experiments]\""
+    print(f"{parser.prog}: error: {' '.join(message.split())}", file=sys.stderr)
+    return 2

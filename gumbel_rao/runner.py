@@ -4,31 +4,36 @@
 
 # %% ../nbs/40_runner.ipynb #58328e87
 from __future__ import annotations
-import json, os, time
+import difflib, functools, json, os, re, tempfile, time
+from importlib.resources import files
 from pathlib import Path
-import nbformat
 
 # %% auto #0
-__all__ = ['parameters_cells', 'parameterized_notebooks', 'notebook_parameters', 'kernel_name', 'execute_notebook',
+__all__ = ['INT_PATTERN', 'FLOAT_PATTERN', 'UsageError', 'parameters_cells', 'parameterized_notebooks', 'notebook_parameters',
+           'yaml_loader', 'read_yaml', 'kernel_name', 'check_parameters', 'execute_notebook', 'default_dir',
            'find_experiment']
+
+# %% ../nbs/40_runner.ipynb #d6cc9e7a
+class UsageError(ValueError):
+    "A mistake in what the user asked for (a name, a value, a file), with its fix; `gumbel-rao` prints it on one line."
 
 # %% ../nbs/40_runner.ipynb #b6d22ff0
 def parameters_cells(path: str | Path, # a notebook
                     ) -> list:
     "The code cells of `path` tagged `parameters`."
+    import nbformat
     nb = nbformat.read(str(path), as_version=4)
     return [c for c in nb.cells if c.cell_type == "code" and "parameters" in c.get("metadata", {}).get("tags", [])]
 
-def parameterized_notebooks(nbs_path: str | Path = "nbs", # the notebooks folder
+def parameterized_notebooks(nbs_path: str | Path | None = None, # the notebooks folder; default `default_dir("nbs")`
                            ) -> list:
     "Notebooks in `nbs_path` with a `parameters` cell, sorted by name; raises if one has more than one."
     found = []
-    for path in sorted(Path(nbs_path).glob("*.ipynb")):
+    for path in sorted(Path(nbs_path or default_dir("nbs")).glob("*.ipynb")):
         cells = parameters_cells(path)
         if len(cells) > 1: raise ValueError(f"{path} has {len(cells)} cells tagged 'parameters'; papermill needs exactly one")
         if cells: found.append(path)
     return found
-
 
 # %% ../nbs/40_runner.ipynb #dc4c2c1b
 def notebook_parameters(path: str | Path, # a parameterized notebook
@@ -45,15 +50,59 @@ def notebook_parameters(path: str | Path, # a parameterized notebook
             if isinstance(t, ast.Name): out[t.id] = ast.get_source_segment(source, node.value)
     return out
 
+# %% ../nbs/40_runner.ipynb #520bd4d7
+INT_PATTERN = r"^[-+]?[0-9][0-9_]*$|^[-+]?0[xX][0-9a-fA-F_]+$|^[-+]?0[oO][0-7_]+$|^[-+]?0[bB][01_]+$"
+FLOAT_PATTERN = (r"^[-+]?[0-9][0-9_]*\.[0-9_]*(?:[eE][-+]?[0-9]+)?$|^[-+]?\.[0-9][0-9_]*(?:[eE][-+]?[0-9]+)?$"
+                 r"|^[-+]?[0-9][0-9_]*[eE][-+]?[0-9]+$|^[-+]?\.?(?:inf|Inf|INF)$|^\.?(?:nan|NaN|NAN)$")
+_INT, _FLOAT = "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"
+
+def _construct_int(loader, node):
+    text = loader.construct_scalar(node).replace("_", "")
+    return int(text, {"0x": 16, "0o": 8, "0b": 2}.get(text.lstrip("+-")[:2].lower(), 10))
+
+@functools.cache
+def yaml_loader() -> type:
+    "PyYAML's `SafeLoader` with Python's numbers (see above); built on first use, so importing needs no PyYAML."
+    import yaml
+    class NumberLoader(yaml.SafeLoader):
+        yaml_implicit_resolvers = {first: [r for r in resolvers if r[0] not in (_INT, _FLOAT)]
+                                   for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()}
+    NumberLoader.add_implicit_resolver(_INT, re.compile(INT_PATTERN), list("-+0123456789"))
+    NumberLoader.add_implicit_resolver(_FLOAT, re.compile(FLOAT_PATTERN), list("-+0123456789.iInN"))
+    NumberLoader.add_constructor(_INT, _construct_int)
+    return NumberLoader
+
+def read_yaml(text: str, # YAML text: a value typed after `-p`, or a whole config file
+              where: str = "the text", # what `text` is, for the error message (a file name, "-p lr")
+             ):
+    "The value of `text`, its numbers read as Python reads them; raises `UsageError` if `text` is not valid YAML."
+    import yaml
+    try: return yaml.load(text, Loader=yaml_loader())
+    except yaml.YAMLError as e: raise UsageError(f"{where} is not valid YAML ({' '.join(str(e).split())})") from None
+
 # %% ../nbs/40_runner.ipynb #79645b38
 def kernel_name(path: str | Path, # a notebook
                ) -> str:
     "The kernel named by the notebook's `kernelspec` metadata; raises if it has none."
+    import nbformat
     spec = nbformat.read(str(path), as_version=4).metadata.get("kernelspec", {})
     if not spec.get("name"): raise ValueError(f"{path} has no kernelspec in its metadata; open it in Jupyter and save it, or add one")
     return spec["name"]
 
 # %% ../nbs/40_runner.ipynb #12cde924
+def check_parameters(path: str | Path, # a parameterized notebook
+                     parameters: dict, # values for some of its parameters
+                    ) -> dict:
+    "The notebook's parameters (`notebook_parameters`), after checking that it declares every name in `parameters`."
+    declared = notebook_parameters(path)
+    for name in parameters:
+        if name not in declared:
+            close = difflib.get_close_matches(name, declared, 1)
+            hint = f"; did you mean {close[0]}?" if close else "."
+            raise UsageError(f"{Path(path).name} has no parameter {name}{hint} It declares {', '.join(declared)}")
+    return declared
+
+# %% ../nbs/40_runner.ipynb #a2c6bb45
 def execute_notebook(path: str | Path, # the notebook to run
                      out_dir: str | Path, # folder for the executed copy; the notebook's own `out_dir` parameter points here too
                      parameters: dict | None = None, # values for the notebook's parameters (unknown names raise)
@@ -62,26 +111,41 @@ def execute_notebook(path: str | Path, # the notebook to run
                     ) -> Path:
     "Execute `path` with papermill, in the kernel its kernelspec names, into `out_dir/<name>.ipynb`; return that path. The kernel's errors propagate."
     import papermill
+    from traitlets.config import Config
     path, out_dir = Path(path), Path(out_dir).absolute()
-    declared = notebook_parameters(path)
     parameters = dict(parameters or {})
-    unknown = [k for k in parameters if k not in declared]
-    if unknown: raise ValueError(f"{path.name} has no parameter {', '.join(unknown)}; it declares {sorted(declared)}")
-    if "out_dir" in declared: parameters.setdefault("out_dir", str(out_dir))
+    if "out_dir" in check_parameters(path, parameters): parameters.setdefault("out_dir", str(out_dir))
     out_dir.mkdir(parents=True, exist_ok=True)
     output = out_dir / path.name
-    papermill.execute_notebook(str(path), str(output), parameters=parameters, kernel_name=kernel_name(path),
-                               cwd=str(cwd or os.getcwd()), progress_bar=progress, iopub_timeout=1)
+    with tempfile.TemporaryDirectory(prefix="gumbel-rao-kernel-") as sockets:
+        manager = dict(transport="tcp" if os.name == "nt" else "ipc",   # Windows has no ipc transport
+                       connection_file=os.path.join(sockets, "kernel.json"))
+        papermill.execute_notebook(str(path), str(output), parameters=parameters, kernel_name=kernel_name(path),
+                                   cwd=str(cwd or os.getcwd()), progress_bar=progress, iopub_timeout=1,
+                                   config=Config(KernelManager=manager))
     return output
+
+# %% ../nbs/40_runner.ipynb #7d0559a3
+def default_dir(name: str, # "nbs" (the experiment notebooks) or "configs" (the sweep configs)
+               ) -> Path:
+    "`name` in the current directory if there is one, else the copy installed with the package, else the clone's."
+    package = Path(str(files("gumbel_rao")))
+    clone = package.parent if (package.parent / "nbs" / "40_runner.ipynb").is_file() else None
+    for folder in [Path(name), package / "bundled" / name] + ([clone / name] if clone else []):
+        if folder.is_dir(): return folder
+    raise UsageError(f"no {name}/ folder here, and none installed with the package; run in a clone, or give --{name}")
 
 # %% ../nbs/40_runner.ipynb #0a8cedb9
 def find_experiment(name: str, # a notebook stem ("30_exp.toy"), a short name ("toy") or a path to a notebook
-                    nbs_path: str | Path = "nbs", # the notebooks folder
+                    nbs_path: str | Path | None = None, # the notebooks folder; default `default_dir("nbs")`
                    ) -> Path:
-    "The parameterized notebook that `name` designates; raises, listing the experiments, when none or several match."
-    if name.endswith(".ipynb") and Path(name).exists(): return Path(name)
+    "The parameterized notebook that `name` designates; raises `UsageError`, listing the experiments, if not one."
+    if name.endswith(".ipynb") and Path(name).is_file(): return Path(name)
+    nbs_path = nbs_path or default_dir("nbs")
+    if not Path(nbs_path).is_dir(): raise UsageError(f"no notebooks folder {nbs_path}; pass --nbs DIR, an existing one")
     found = parameterized_notebooks(nbs_path)
     hits = [p for p in found if p.stem == name] or [p for p in found if p.stem.split("_", 1)[-1] in (name, f"exp.{name}")]
     if len(hits) != 1:
-        raise ValueError(f"no single experiment notebook matches {name!r} in {nbs_path}; found {[p.stem for p in found]}")
+        raise UsageError(f"no single experiment notebook matches {name!r} in {nbs_path}; give one of "
+                         f"{[p.stem for p in found]}, the short name after 'exp.' (toy), or the path of a notebook")
     return hits[0]

@@ -50,8 +50,8 @@ def write_demo_notebook(path: str | Path, # where to write the notebook
 def load_config(path: str | Path, # a YAML file
                ) -> dict:
     "The config in `path` as a dict (checked later by `check_config`)."
-    import yaml
-    config = yaml.safe_load(Path(path).read_text())
+    from gumbel_rao.runner import read_yaml
+    config = read_yaml(Path(path).read_text(), str(path))   # numbers as Python reads them: 1e-3 is a float
     if not isinstance(config, dict): raise ValueError(f"{path}: a config must be a mapping of keys to values")
     return config
 

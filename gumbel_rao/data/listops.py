@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import NamedTuple
 import torch
 from ..core import cache_dir
+from .mnist import warn_uncached
 
 # %% auto #0
 __all__ = ['OPERATORS', 'END', 'TEST_FILE', 'TEST_SHA256', 'SPLIT_SIZES', 'VOCAB', 'TOKEN_ID', 'listops_value',
@@ -176,12 +177,15 @@ def load_listops(split: str, # "train", "valid" or "test"
     official = Path(official_dir or os.environ.get("GUMBEL_RAO_LISTOPS_DIR") or "/nonexistent") / "train_d20s.tsv"
     if official.exists(): return read_listops(_official_split(official, split), max_len)
     folder = Path(cache or cache_dir()) / "listops" / f"generated-seed{seed}"
-    if not (folder / f"{split}.tsv").exists():
-        test_exprs = {line.split("\t", 1)[1].rstrip("\n") for line in official_test_lines()}
-        rows = generate_listops(sum(SPLIT_SIZES.values()), seed, exclude=test_exprs)
-        _write_atomic(folder / "valid.tsv", [f"{y}\t{e}\n" for y, e in rows[SPLIT_SIZES["train"]:]])
-        _write_atomic(folder / "train.tsv", [f"{y}\t{e}\n" for y, e in rows[:SPLIT_SIZES["train"]]])
-    return read_listops(folder / f"{split}.tsv", max_len)
+    if (folder / f"{split}.tsv").exists(): return read_listops(folder / f"{split}.tsv", max_len)
+    test_exprs = {line.split("\t", 1)[1].rstrip("\n") for line in official_test_lines()}
+    rows = generate_listops(sum(SPLIT_SIZES.values()), seed, exclude=test_exprs)
+    lines = [f"{y}\t{e}\n" for y, e in rows]
+    lines = dict(train=lines[:SPLIT_SIZES["train"]], valid=lines[SPLIT_SIZES["train"]:])
+    try:
+        for name in ("valid", "train"): _write_atomic(folder / f"{name}.tsv", lines[name])
+    except OSError as e: warn_uncached(folder, e, "the splits are generated each time")
+    return read_listops(lines[split], max_len)
 
 # %% ../../nbs/11_data.listops.ipynb #75097643
 VOCAB = ("<pad>",) + tuple(str(d) for d in range(10)) + tuple("[" + op for op in OPERATORS) + (END,)

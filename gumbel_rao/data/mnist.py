@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_data.mnist.ipynb #965b5f7d
 from __future__ import annotations
-import hashlib, lzma, os, sys, tempfile
+import hashlib, lzma, os, sys, tempfile, warnings
 from importlib.resources import files
 from pathlib import Path
 import numpy as np
@@ -12,7 +12,7 @@ from ..core import cache_dir
 import torch
 
 # %% auto #0
-__all__ = ['MNIST_FILES', 'PIXELS', 'mnist_file', 'decode_amat', 'load_binarized_mnist']
+__all__ = ['MNIST_FILES', 'PIXELS', 'mnist_file', 'decode_amat', 'warn_uncached', 'load_binarized_mnist']
 
 # %% ../../nbs/10_data.mnist.ipynb #daea5eb1
 MNIST_FILES = {  # split -> (rows, sha256 of the .amat.xz file, sha256 of the decoded uint8 array)
@@ -49,6 +49,19 @@ def decode_amat(path: str | Path, # a `.amat.xz` file
     if pixels.max() > 1: raise ValueError(f"{path}: a pixel is not 0 or 1")
     return np.ascontiguousarray(pixels)
 
+# %% ../../nbs/10_data.mnist.ipynb #5c373d2f
+_WARNED = set()   # the cache locations already warned about
+
+def warn_uncached(location: str | Path, # the cache location that could not be written
+                  error: OSError, # why
+                  instead: str = "the data is decoded each time", # what happens instead
+                 ) -> None:
+    "Warn (a `UserWarning`, once per location) that the cache at `location` cannot be written, and what happens then."
+    if str(location) in _WARNED: return
+    _WARNED.add(str(location))
+    warnings.warn(f"cannot write the cache {location} ({error.strerror or error}), so {instead}; "
+                  "set GUMBEL_RAO_CACHE (or pass cache=) to a writable folder", UserWarning, stacklevel=3)
+
 # %% ../../nbs/10_data.mnist.ipynb #61c041e9
 def load_binarized_mnist(split: str, # "train" (50,000 images), "valid" (10,000) or "test" (10,000)
                          cache: str | Path | None = None, # cache directory; `None`: `cache_dir()`; `False`: no cache
@@ -68,7 +81,10 @@ def load_binarized_mnist(split: str, # "train" (50,000 images), "valid" (10,000)
         pixels = decode_amat(shipped, rows, sha_file)
         if hashlib.sha256(pixels.tobytes()).hexdigest() != sha_array: raise ValueError(f"{shipped}: decoded content does not match sha256 {sha_array}")
         if cache is not False:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npy", delete=False) as f: np.save(f, pixels)
-            os.replace(f.name, cached)
+            try:
+                cached.parent.mkdir(parents=True, exist_ok=True)
+                with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".npy", delete=False) as f:
+                    np.save(f, pixels)
+                os.replace(f.name, cached)
+            except OSError as e: warn_uncached(cached.parent, e)
     return torch.from_numpy(pixels).to(device=device, dtype=torch.float32)
