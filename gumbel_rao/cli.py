@@ -78,7 +78,10 @@ def _cmd_report(args):
     if not (Path(args.sweep_dir) / "sweep.json").is_file():
         raise UsageError(f"{args.sweep_dir} is not a sweep's folder (it has no sweep.json); "
                          "give the folder that `gumbel-rao sweep` printed")
-    print(f"wrote {write_report(args.sweep_dir, args.out)}")
+    with user_input():
+        config = args.config and Path(args.config if args.config.endswith(".yaml") else Path(default_dir("configs")) / f"{args.config}.yaml")
+        if config and not config.is_file(): raise UsageError(f"no config {config}; give a YAML file or the name of a config in configs/")
+    print(f"wrote {write_report(args.sweep_dir, args.out, config)}")
     return 0
 
 # %% ../nbs/50_cli.ipynb #6b5e45b1
@@ -152,9 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("config",
                    help="a YAML config file, or the name of a shipped config (toy, vae, vae_fig2, listops, atlas)")
     _sweep_options(p, "the sweep's folder (default runs/sweeps/NAME/SCALE)"); p.set_defaults(func=_cmd_sweep)
-    p = sub.add_parser("report", help="write a sweep's report (Markdown + figure)")
+    p = sub.add_parser("report", help="write a sweep's report: its data (runs.csv, ...), tables, figures and verdicts")
     p.add_argument("sweep_dir", help="the sweep's folder (the one `gumbel-rao sweep` printed)")
-    p.add_argument("--out", help="folder for report.md and report.png (default SWEEP_DIR/report)")
+    p.add_argument("--out", help="the report's folder (default SWEEP_DIR/report)")
+    p.add_argument("--config", help="report with this config (a YAML file, or a name in configs/); default: the one the sweep ran")
     p.set_defaults(func=_cmd_report)
     p = sub.add_parser("reproduce", help="sweep and report every config at a scale")
     _sweep_options(p, "sweeps go to OUT/NAME (default runs/reproduce/SCALE)")
