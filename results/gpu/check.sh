@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# GPU check, run by hand when a GPU is lent (never part of CI): every experiment at smoke scale with device=cuda,
+# the CUDA tests of 34_exp.groups (graphed and eager steps agree), and the benchmarks of 93_benchmarks.groups (eager
+# and graphed) and 91_benchmarks.vae at cpu scale on CUDA. Everything goes under results/gpu/out/; a summary is
+# printed at the end and written to results/gpu/out/summary.txt. Each part has a timeout and the whole stays under
+# 8 minutes (DEADLINE seconds) on one H100-class GPU.
+#
+#   bash results/gpu/check.sh            # from anywhere; runs in the repository root
+#
+# The environment: a venv .venv-gpu with a CUDA build of torch. Where the package registry is reachable it is made
+# as `python3 -m venv .venv-gpu && pip install torch==2.14.1 && pip install -e ".[experiments]"`. Without a network
+# (the device machines here have none) it is made on top of the machine's own CUDA torch
+# (`--system-site-packages`) with this package installed without dependencies, plus any wheels carried in .whl/;
+# what is then missing (papermill for `gumbel-rao run`, say) is reported, and the experiments are run by calling
+# their `run()` functions directly instead of through their notebooks.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+ROOT=$(pwd); OUT=results/gpu/out; mkdir -p "$OUT"
+DEADLINE=${DEADLINE:-470}; START=$(date +%s)
+SUMMARY=()
+elapsed() { echo $(( $(date +%s) - START )); }
+say() { echo "[$(elapsed)s] $*"; }
+# part NAME LIMIT CMD...: run CMD with at most LIMIT seconds (less if the deadline is nearer), log to $OUT/NAME.log
+part() {
+  local name=$1 limit=$2; shift 2
+  local left=$(( DEADLINE - $(elapsed) - 5 ))
+  (( left < limit )) && limit=$left
+  if (( limit < 10 )); then SUMMARY+=("$name: SKIPPED (no time left)"); say "skip $name"; return; fi
+  say "start $name (limit ${limit}s)"
+  local t0=$(date +%s)
+  timeout --kill-after=5 "$limit" "$@" > "$OUT/$name.log" 2>&1
+  local rc=$? dt=$(( $(date +%s) - t0 ))
+  local status=ok; (( rc == 124 || rc == 137 )) && status="TIMEOUT"; (( rc != 0 && rc != 124 && rc != 137 )) && status="FAILED rc=$rc"
+  SUMMARY+=("$name: $status (${dt}s; log $OUT/$name.log)")
+  say "$name: $status (${dt}s)"; [[ $status != ok ]] && tail -n 15 "$OUT/$name.log"
+}
+
+# ---- 1. the environment -------------------------------------------------------------------------------------------
+has_cuda() { [[ -x $1 ]] && "$1" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; }
+PY=.venv-gpu/bin/python
+setup() {
+  if has_cuda "$PY"; then echo "existing .venv-gpu has CUDA torch"; return 0; fi
+  rm -rf .venv-gpu
+  if timeout 20 python3 -m pip download --no-deps -d /tmp/probe --timeout 5 --retries 0 pip >/dev/null 2>&1; then
+    echo "registry reachable: a fresh venv with torch 2.14.1"
+    python3 -m venv .venv-gpu && .venv-gpu/bin/pip install -q torch==2.14.1 && .venv-gpu/bin/pip install -q -e ".[experiments]" \
+      && has_cuda "$PY" && return 0
+    echo "the fresh venv failed or has no CUDA torch; falling back to the machine's torch"; rm -rf .venv-gpu
+  fi
+  local base=""
+  for cand in python3 /opt/torch/.venv/bin/python3 /usr/bin/python3; do
+    local p; p=$(command -v "$cand" 2>/dev/null) || continue
+    if has_cuda "$p"; then base=$p; break; fi
+  done
+  if [[ -z $base ]]; then echo "no python3 with a CUDA torch on this machine"; return 1; fi
+  echo "no registry: a venv on top of $base ($("$base" -c 'import torch; print(torch.__version__)'))"
+  "$base" -m venv --system-site-packages .venv-gpu || return 1
+  if [[ -d .whl ]]; then .venv-gpu/bin/pip install -q --no-index --no-deps .whl/*.whl || echo "some carried wheels failed"; fi
+  .venv-gpu/bin/pip install -q --no-index --no-deps --no-build-isolation -e . || return 1
+  has_cuda "$PY"
+}
+part setup 120 setup
+if ! has_cuda "$PY"; then printf '%s\n' "${SUMMARY[@]}"; echo "no CUDA environment: nothing else can run"; exit 1; fi
+"$PY" - > "$OUT/environment.txt" 2>&1 <<'PYEOF'
+import importlib, torch
+print("torch", torch.__version__, "cuda", torch.version.cuda, "device", torch.cuda.get_device_name())
+for name in ("numpy", "tqdm", "pandas", "yaml", "papermill", "nbclient", "ipykernel", "optuna", "matplotlib"):
+    try: print(name, getattr(importlib.import_module(name), "__version__", "present"))
+    except Exception as e: print(name, "MISSING", type(e).__name__)
+PYEOF
+cat "$OUT/environment.txt"
+export GUMBEL_RAO_CACHE=/tmp/gumbel-rao-cache PYTHONUNBUFFERED=1
+
+# ---- 2. every experiment at smoke scale on CUDA ---------------------------------------------------------------------
+if "$PY" -c "import papermill, ipykernel, yaml" 2>/dev/null; then
+  for exp in toy vae listops atlas; do
+    part "exp_$exp" 60 .venv-gpu/bin/gumbel-rao run "$exp" -p scale smoke -p device cuda --out "$OUT/exp_$exp"
+  done
+else
+  echo "papermill/ipykernel missing: calling each experiment's run() instead of executing its notebook"
+  for exp in toy vae listops atlas; do
+    part "exp_$exp" 60 "$PY" -c "
+import json, importlib
+m = importlib.import_module('gumbel_rao.experiments.$exp')
+kw = dict(progress=False) if '$exp' in ('vae', 'listops', 'atlas') else {}
+out = m.run(out_dir='$OUT/exp_$exp', scale='smoke', device='cuda', **kw)
+print(json.dumps(out, default=str)[:1500])"
+  done
+fi
+
+# ---- 3. the CUDA tests of 34_exp.groups: graphed and eager steps agree; a group runs on CUDA end to end -------------
+part groups_cuda_test 75 "$PY" - <<'PYEOF'
+import tempfile, torch
+from gumbel_rao.experiments.vae import resolve_params, load_splits
+from gumbel_rao.experiments.groups import GroupTraining, run_group
+dev = torch.device("cuda")
+data = {k: v.to(dev) for k, v in load_splits(1000, 100, 100).items()}
+def params(seed, lr, tau, estimator):
+    prm = dict(resolve_params("smoke", lr=lr), estimator=estimator, tau=tau, arity=4, batch_size=20, optimizer="adam", momentum=0.9, seed=seed)
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in prm.items()}
+for name in ("st-gs", "gr-mc100", "reinforce"):
+    prms = [params(s, 1e-3, 0.5 + 0.2 * s, name) for s in range(4)]
+    eager, graphed = GroupTraining(prms, data["train"], dev), GroupTraining(prms, data["train"], dev)
+    eager.run(20); graphed.run(20, graphs=True)
+    assert graphed.graph is not None and graphed.iteration == 20
+    worst = max((a - b).abs().max().item() for a, b in zip(eager.params, graphed.params))
+    print(f"{name}: graphed vs eager, largest parameter difference after 20 steps {worst:.3g}")
+    assert worst < 1e-5, name
+with tempfile.TemporaryDirectory() as tmp:
+    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[1e-3, 2e-3, 1e30, 3e-3], tau=0.5, device="cuda",
+                    estimator="gr-mc100", arity=16, batch_size=20, progress=False)
+    print("run_group on CUDA:", [o.get("test_bound", o.get("failed")) for o in out])
+    assert "failed" in out[2] and all("test_bound" in out[i] for i in (0, 1, 3))
+print("PASS")
+PYEOF
+
+# ---- 4. benchmarks at cpu scale on CUDA ------------------------------------------------------------------------------
+part bench_groups 170 "$PY" -c "
+from gumbel_rao.benchmarks_groups import run
+import pandas as pd
+res = run(out_dir='$OUT/bench_groups', scale='cpu', device='cuda')
+print(pd.DataFrame(res['rows']).to_string())"
+part bench_vae 90 "$PY" -c "
+from gumbel_rao.benchmarks_vae import run
+res = run(out_dir='$OUT/bench_vae', scale='cpu', device='cuda')
+print({k: res[k] for k in ('step_seconds', 'ratio_to_st_gs', 'bound_samples_per_second')})"
+
+# ---- summary ---------------------------------------------------------------------------------------------------------
+{ echo "GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(elapsed)s"; head -n 1 "$OUT/environment.txt"; printf '%s\n' "${SUMMARY[@]}"; } | tee "$OUT/summary.txt"
+[[ -f $OUT/bench_groups/benchmarks.csv ]] && { echo "group benchmark (run-steps per second; ratio to one run per process):"; cat "$OUT/bench_groups/benchmarks.csv"; }
+! printf '%s\n' "${SUMMARY[@]}" | grep -qv ': ok'
