@@ -62,6 +62,12 @@ def _cmd_run(args):
     print(f"executed {_execute(notebook, out, params)}")
     return 0
 
+def _group(text: str):
+    "`--group`: 'auto' or a positive integer."
+    if text == "auto": return text
+    if not text.isdigit() or int(text) < 1: raise argparse.ArgumentTypeError(f"expected auto or an integer >= 1, got {text!r}")
+    return int(text)
+
 def _cmd_sweep(args):
     from gumbel_rao.sweep import sweep, load_config, check_config, plan_runs
     with user_input():
@@ -69,7 +75,7 @@ def _cmd_sweep(args):
         config = load_config(path)
         check_config(config, nbs, path.parent); plan_runs(config, args.scale)
     summary = sweep(path, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run, nbs,
-                    args.heartbeat, retry_failed=args.retry_failed)
+                    args.heartbeat, retry_failed=args.retry_failed, group=args.group)
     if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 
@@ -112,7 +118,7 @@ def _cmd_reproduce(args):
         _check_configs(configs, nbs, args.only, args.scale)
     results = reproduce(args.scale, configs, args.out, args.reports, nbs, args.only, workers=args.workers,
                         scheduler=args.scheduler, storage=args.storage, dry_run=args.dry_run, heartbeat_interval=args.heartbeat,
-                        retry_failed=args.retry_failed)
+                        retry_failed=args.retry_failed, group=args.group)
     ran = {name: s for name, s in results.items() if isinstance(s, dict)}
     print(f"reproduce at scale {args.scale}: " + "; ".join(f"{n}: {s if isinstance(s, str) else str(s['complete']) + '/' + str(s['runs']) + ' runs'}" for n, s in results.items()))
     return 1 if not ran or any(s["failed"] for s in ran.values()) else 0
@@ -135,6 +141,8 @@ def _sweep_options(p, out_help):
     p.add_argument("--dry-run", action="store_true", help="print the runs and their estimated cost; run nothing")
     p.add_argument("--heartbeat", type=int, default=10, help="seconds between heartbeats; a trial silent for 3 is rerun")
     p.add_argument("--retry-failed", action="store_true", help="run again the runs that failed with an error before")
+    p.add_argument("--group", type=_group, default="auto", metavar="auto|N",
+                   help="search runs of one cell trained together as one model (auto: where the config's group benchmark measured a win; 1 on a CPU)")
     p.add_argument("--out", help=out_help)
     p.add_argument("--nbs", help=_NBS_HELP)
 

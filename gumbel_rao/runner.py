@@ -11,7 +11,7 @@ from pathlib import Path
 # %% auto #0
 __all__ = ['INT_PATTERN', 'FLOAT_PATTERN', 'UsageError', 'parameters_cells', 'parameterized_notebooks', 'notebook_parameters',
            'yaml_loader', 'read_yaml', 'kernel_name', 'check_parameters', 'execute_notebook', 'default_dir',
-           'find_experiment']
+           'find_experiment', 'experiment_presets']
 
 # %% ../nbs/40_runner.ipynb #d6cc9e7a
 class UsageError(ValueError):
@@ -149,3 +149,13 @@ def find_experiment(name: str, # a notebook stem ("30_exp.toy"), a short name ("
         raise UsageError(f"no single experiment notebook matches {name!r} in {nbs_path}; give one of "
                          f"{[p.stem for p in found]}, the short name after 'exp.' (toy), or the path of a notebook")
     return hits[0]
+
+# %% ../nbs/40_runner.ipynb #60fce492
+def experiment_presets(path: str | Path, # an experiment notebook
+                      ) -> dict:
+    "The `PRESETS` (scale -> knobs) of the module the notebook exports to (`#| default_exp`); `{}` when it has none."
+    import importlib, re, nbformat
+    for cell in nbformat.read(str(path), as_version=4).cells:
+        m = re.match(r"\s*#\|\s*default_exp\s+([\w.]+)", cell.source) if cell.cell_type == "code" else None
+        if m: return dict(getattr(importlib.import_module(f"gumbel_rao.{m.group(1)}"), "PRESETS", {}))
+    return {}

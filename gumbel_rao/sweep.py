@@ -4,16 +4,17 @@
 
 # %% ../nbs/41_sweep.ipynb #d0bd55f8
 from __future__ import annotations
-import ast, contextlib, itertools, json, math, os, re, threading, time, traceback, warnings
+import ast, contextlib, itertools, json, math, os, re, subprocess, sys, threading, time, traceback, warnings
 from pathlib import Path
 from .runner import notebook_parameters, execute_notebook, find_experiment
 
 # %% auto #0
-__all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
-           'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search', 'study_name',
-           'plan_runs', 'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
-           'scalar_metrics', 'heartbeat', 'run_trial', 'run_dir', 'best_configuration', 'plan_finals', 'work',
-           'finished_runs', 'run_workers', 'sweep']
+__all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'GROUP_WIN', 'write_demo_notebook', 'load_config', 'is_estimator',
+           'check_section', 'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search',
+           'study_name', 'plan_runs', 'measured_seconds', 'group_gain', 'price_runs', 'cost_estimate', 'open_storage',
+           'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value', 'scalar_metrics', 'heartbeat', 'record_trial',
+           'run_trial', 'run_dir', 'best_configuration', 'plan_finals', 'resolve_group', 'claim_trials',
+           'run_group_trials', 'work', 'finished_runs', 'run_workers', 'sweep']
 
 # %% ../nbs/41_sweep.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -119,8 +120,7 @@ def search_distribution(spec, # {low, high[, log][, int]} or {choices}
     return optuna.distributions.FloatDistribution(spec["low"], spec["high"], log=spec.get("log", False))
 
 # %% ../nbs/41_sweep.ipynb #aa37d8e3
-SCALE_SCHEMA = dict(params=dict, cells=dict, grid=dict, search=dict, seeds=list, seconds_per_run=dict, seconds_note=str,
-                    final=dict)
+SCALE_SCHEMA = dict(params=dict, cells=dict, grid=dict, search=dict, seeds=list, cost=dict, final=dict)
 
 def check_scale(spec: dict, # config["scales"][scale]
                 declared: dict, # the notebook's parameters
@@ -139,7 +139,9 @@ def check_scale(spec: dict, # config["scales"][scale]
         check_knob(name, None, declared, f"{where}.search.space.{name}"); search_distribution(dist, f"{where}.search.space.{name}")
     if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
         raise ValueError(f"config key {where}.seeds must be a non-empty list of integers, got {spec.get('seeds')}")
-    check_section(spec.get("seconds_per_run", {}), dict(cpu=(int, float, type(None)), cuda=(int, float, type(None))), f"{where}.seconds_per_run")
+    cost = check_section(spec.get("cost", {}), dict(steps=dict, runs=dict), f"{where}.cost")
+    if "steps" in cost: check_section(cost["steps"], dict(file=str, match=dict, where=dict, column=str, unit=(int, float)), f"{where}.cost.steps", ("file", "match", "column"))
+    if "runs" in cost: check_section(cost["runs"], dict(file=str, scale=str), f"{where}.cost.runs", ("file", "scale"))
     if "final" in spec:
         final = check_section(spec["final"], dict(params=dict), f"{where}.final", ("params",))
         if "resume_from" not in declared:
@@ -149,7 +151,7 @@ def check_scale(spec: dict, # config["scales"][scale]
 
 # %% ../nbs/41_sweep.ipynb #27ba8ba5
 CONFIG_SCHEMA = dict(name=str, experiment=str, description=str, objective=dict, metrics=dict, paper=dict, scales=dict,
-                     report=dict)   # `report`: checked by `gumbel_rao.report.check_report`
+                     report=dict, group=dict)   # `report`: checked by `gumbel_rao.report.check_report`
 
 def check_config(config: dict, # a loaded config
                  nbs_path: str | Path = "nbs", # where experiment notebooks are found by name
@@ -167,6 +169,9 @@ def check_config(config: dict, # a loaded config
     notebook = Path(config_dir) / experiment if experiment.endswith(".ipynb") else find_experiment(experiment, nbs_path)
     declared = notebook_parameters(notebook)
     for scale, spec in check_section(config["scales"], {s: dict for s in SCALES}, "scales").items(): check_scale(spec, declared, f"scales.{scale}")
+    if "group" in config:
+        group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group", ("function", "benchmark"))
+        if ":" not in group["function"]: raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
     return notebook
 
 # %% ../nbs/41_sweep.ipynb #54c3809e
@@ -209,21 +214,90 @@ def plan_runs(config: dict, # a checked config
     return runs
 
 # %% ../nbs/41_sweep.ipynb #239f619c
+def _same(a, b) -> bool:
+    "Whether two knob values are equal, as numbers when both read as numbers (0.01 == '0.01'), else as text."
+    try: return math.isclose(float(a), float(b))
+    except (TypeError, ValueError): return str(a) == str(b)
+
+def _csv_rows(path: Path) -> list:
+    import csv
+    with open(path, newline="") as f: return list(csv.DictReader(f))
+
+def measured_seconds(spec: dict, # the scale's `cost` section
+                     run: dict, # a run from `plan_runs`, with `iterations` in its params (or the preset's, see `price_runs`)
+                     scale: str, # the sweep's scale
+                     device: str, # "cpu" or "cuda"
+                     gain: float = 1.0, # the measured speed-up of training together (1: alone)
+                    ) -> tuple:
+    "`(seconds, file)` of one run on `device`, from its measured training step or its measured whole run; `(None, None)` if neither was measured."
+    step = spec.get("steps")
+    if step and run["params"].get("iterations"):
+        path = Path(step["file"].format(device=device))
+        if path.is_file():
+            for row in _csv_rows(path):
+                if all(_same(row.get(col), run["params"].get(knob)) for col, knob in step["match"].items()) and \
+                        all(_same(row.get(col), v) for col, v in step.get("where", {}).items()):
+                    return run["params"]["iterations"] * float(row[step["column"]]) * step.get("unit", 1.0) / gain, str(path)
+    whole = spec.get("runs")
+    if whole and device == "cpu" and whole.get("scale") == scale and gain == 1.0 and Path(whole["file"]).is_file():
+        seconds = [float(r["seconds"]) for r in _csv_rows(Path(whole["file"]))
+                   if r["study"] == run["study"] and r.get("stage", "search") == "search" and r["state"] == "complete" and r["seconds"]]
+        if seconds: return sum(seconds) / len(seconds), whole["file"]
+    return None, None
+
+# %% ../nbs/41_sweep.ipynb #cd575a74
+def group_gain(config: dict, # the sweep's config
+               device: str, # "cpu" or "cuda"
+               group: int, # runs trained together
+              ) -> float | None:
+    "The measured speed-up of `group` runs trained together on `device` (the mean `ratio_to_separate` of the config's group benchmark), or None if not measured."
+    spec = config.get("group")
+    path = Path(spec["benchmark"].format(device=device)) if spec else None
+    if path is None or not path.is_file(): return None
+    rows = [r for r in _csv_rows(path) if r["variant"] != "separate" and int(r["runs"]) == group]
+    variant = "graphed" if any(r["variant"] == "graphed" for r in rows) else "eager"
+    ratios = [float(r["ratio_to_separate"]) for r in rows if r["variant"] == variant]
+    return sum(ratios) / len(ratios) if ratios else None
+
+# %% ../nbs/41_sweep.ipynb #7cd80fe5
+def price_runs(config: dict, # a checked config
+               scale: str, # the scale
+               runs: list, # from `plan_runs`
+               notebook: str | Path, # the experiment notebook (its presets give the iterations a run does not set)
+               device: str, # "cpu" or "cuda"
+               group: int = 1, # runs trained together
+              ) -> dict:
+    "`priced` runs, their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
+    from gumbel_rao.runner import experiment_presets
+    spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
+    gain = group_gain(config, device, group) if group > 1 else 1.0
+    out = dict(priced=0, seconds=0.0, not_measured=0, files=[])
+    for r in runs:
+        r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
+        seconds, file = measured_seconds(spec, r, scale, device, gain) if gain else (None, None)
+        if seconds is None: out["not_measured"] += 1; continue
+        out["priced"] += 1; out["seconds"] += seconds
+        if file not in out["files"]: out["files"].append(file)
+    return out
+
+# %% ../nbs/41_sweep.ipynb #6f2ed85e
 def cost_estimate(config: dict, # a checked config
                   scale: str, # the scale
-                  n_runs: int, # runs in the plan
+                  runs: list, # from `plan_runs`
+                  notebook: str | Path, # the experiment notebook
                   workers: int = 1, # runs at a time
+                  group: int = 1, # runs trained together
                  ) -> str:
-    "One line per device: total hours of runs, wall hours with `workers` in parallel, and the source of the figures."
-    spec = config["scales"][scale]
+    "One line per device, alone and trained together: the measured part of the cost, what was not measured, and the files."
     lines = []
     for device in ("cpu", "cuda"):
-        s = spec.get("seconds_per_run", {}).get(device)
-        if s is None: lines.append(f"{device}: unknown (seconds_per_run.{device} not measured)"); continue
-        hours = n_runs * s / 3600
-        lines.append(f"{device}: {n_runs} runs x {s:g} s = {hours:.3g} {'GPU-' if device == 'cuda' else 'CPU-'}hours; "
-                     f"{hours / workers:.3g} h wall with {workers} worker(s)")
-    if spec.get("seconds_note"): lines.append(f"(figures: {spec['seconds_note']})")
+        for n in dict.fromkeys([1, group]):
+            p = price_runs(config, scale, runs, notebook, device, n)
+            how = "one run per process" if n == 1 else f"{n} runs trained together"
+            unit = "GPU" if device == "cuda" else "CPU"
+            measured = (f"{p['priced']} runs priced, {p['seconds'] / 3600:.3g} {unit}-hours, {p['seconds'] / 3600 / workers:.3g} h wall with "
+                        f"{workers} worker(s) (from {', '.join(p['files'])})") if p["priced"] else "not measured"
+            lines.append(f"{device}, {how}: {measured}" + (f"; {p['not_measured']} of {len(runs)} runs not measured" if p["not_measured"] and p["priced"] else ""))
     return "\n".join(lines)
 
 # %% ../nbs/41_sweep.ipynb #872cb74b
@@ -283,11 +357,13 @@ def enqueue_runs(storage, # from `open_storage`
 
 # %% ../nbs/41_sweep.ipynb #385e462e
 def claim_trial(study, # an Optuna study on an RDB storage
+                stage: str | None = None, # only trials of this stage ("search" or "final"); None: any
                ):
     "A waiting trial of `study`, now marked running by us, or `None` when none is waiting."
     from optuna.trial import TrialState
     from optuna.exceptions import UpdateFinishedTrialError, StorageInternalError
     for trial in study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+        if stage is not None and trial.user_attrs.get("stage", "search") != stage: continue
         try:
             if study._storage.set_trial_state_values(trial._trial_id, state=TrialState.RUNNING): return trial
         except (UpdateFinishedTrialError, StorageInternalError): continue   # taken by another worker, or the file was busy
@@ -332,6 +408,33 @@ def heartbeat(storage, trial_id: int):
     try: yield
     finally: stop.set(); thread.join()
 
+def record_trial(study, # the trial's study
+                 trial, # a claimed trial whose run has ended
+                 out: Path, # the run's folder
+                 objective: str, # path of the validation metric in metrics.json
+                 start: float, # when the run started (`time.time()`)
+                 error: str | None = None, # what went wrong, if the run failed
+                ) -> str:
+    "Record the run of `trial` from its folder: complete with its objective, or failed with its error; returns 'complete', 'failed' or 'stale'."
+    from optuna.trial import TrialState
+    from optuna.exceptions import UpdateFinishedTrialError
+    storage, tid = study._storage, trial._trial_id
+    try:
+        if error: raise RuntimeError(error)
+        if (out / "failed.json").is_file() and not (out / "metrics.json").is_file():
+            raise RuntimeError(f"the run diverged: {(out / 'failed.json').read_text()[:2000]}")
+        metrics = json.loads((out / "metrics.json").read_text())
+        value = metric_value(metrics, objective)
+    except Exception:
+        storage.set_trial_user_attr(tid, "traceback", re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())[-6000:])
+        study.tell(trial.number, state=TrialState.FAIL); return "failed"
+    try:
+        for key, v in dict(metrics=scalar_metrics(metrics), seconds=round(time.time() - start, 2), out_dir=str(out)).items():
+            storage.set_trial_user_attr(tid, key, v)
+        study.tell(trial.number, value)
+    except UpdateFinishedTrialError: return "stale"   # taken for dead (no heartbeat in time) and queued again meanwhile
+    return "complete"
+
 def run_trial(study, # the trial's study
               trial, # a claimed trial (from `claim_trial`)
               notebook: str | Path, # the experiment notebook
@@ -341,25 +444,13 @@ def run_trial(study, # the trial's study
              ) -> str:
     "Execute `trial` and record it in the store; returns its state: 'complete', 'failed', 'duplicate' or 'stale'."
     from optuna.trial import TrialState
-    from optuna.exceptions import UpdateFinishedTrialError
-    storage, tid = study._storage, trial._trial_id
     if is_duplicate(study, trial): study.tell(trial.number, state=TrialState.PRUNED); return "duplicate"
     out = run_dir(sweep_dir, study.study_name, trial.user_attrs["run"])
-    with heartbeat(storage, tid):
-        start = time.time()
-        try:
-            execute_notebook(notebook, out, trial.user_attrs["params"], cwd=cwd)
-            metrics = json.loads((out / "metrics.json").read_text())
-            value = metric_value(metrics, objective)
-        except Exception:
-            storage.set_trial_user_attr(tid, "traceback", re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())[-6000:])
-            study.tell(trial.number, state=TrialState.FAIL); return "failed"
-        try:
-            for key, v in dict(metrics=scalar_metrics(metrics), seconds=round(time.time() - start, 2), out_dir=str(out)).items():
-                storage.set_trial_user_attr(tid, key, v)
-            study.tell(trial.number, value)
-        except UpdateFinishedTrialError: return "stale"   # taken for dead (no heartbeat in time) and queued again meanwhile
-    return "complete"
+    with heartbeat(study._storage, trial._trial_id):
+        start, error = time.time(), None
+        try: execute_notebook(notebook, out, trial.user_attrs["params"], cwd=cwd)
+        except Exception: error = traceback.format_exc()
+        return record_trial(study, trial, out, objective, start, error)
 
 def run_dir(sweep_dir, study: str, key: str) -> Path:
     "The folder of one run: `sweep_dir/runs/<study, as a file name>/<key>`."
@@ -397,6 +488,72 @@ def plan_finals(study, # an Optuna study of the sweep
                  params={**t.user_attrs["params"], **final_params, "resume_from": folder(key)}, stage="final")
             for key, t in sorted(best.items())]
 
+# %% ../nbs/41_sweep.ipynb #cca53c63
+GROUP_WIN = 1.25   # grouping counts as a win when its run-steps per second beat separate runs by this factor
+
+def resolve_group(group, # "auto", or the number of runs to train together
+                  config: dict, # the sweep's config
+                  device: str = "auto", # where the runs train ("auto": CUDA when present)
+                 ) -> int:
+    "Runs per job: `group` as given, or for 'auto' the group size whose measured speed beats separate runs by `GROUP_WIN` (1 where none does, or none was measured)."
+    import csv
+    if group != "auto":
+        if isinstance(group, bool) or not isinstance(group, int) or group < 1:
+            raise ValueError(f"group must be 'auto' or an integer >= 1, got {group!r}")
+        return group
+    spec = config.get("group")
+    if not spec: return 1
+    from gumbel_rao.core import resolve_device
+    dev = resolve_device(device).type
+    path = Path(spec["benchmark"].format(device=dev))
+    if not path.is_file(): return 1
+    with open(path, newline="") as f: rows = [r for r in csv.DictReader(f) if r["variant"] != "separate"]
+    variant = "graphed" if dev == "cuda" and any(r["variant"] == "graphed" for r in rows) else "eager"
+    gain = {}
+    for r in rows:
+        if r["variant"] == variant: gain.setdefault(int(r["runs"]), []).append(float(r["ratio_to_separate"]))
+    wins = [n for n, g in gain.items() if n > 1 and sum(g) / len(g) >= GROUP_WIN]
+    return max(wins, key=lambda n: sum(gain[n]) / len(gain[n])) if wins else 1
+
+# %% ../nbs/41_sweep.ipynb #4766ad55
+def claim_trials(study, # an Optuna study on an RDB storage
+                 n: int, # at most this many
+                ) -> list:
+    "Up to `n` waiting search trials of `study`, now marked running by us (a final evaluation always runs alone)."
+    claimed = []
+    while len(claimed) < n and (trial := claim_trial(study, stage="search")) is not None: claimed.append(trial)
+    return claimed
+
+# %% ../nbs/41_sweep.ipynb #a5c41e9d
+_CALL = "import importlib, json, sys; s = json.loads(sys.argv[1]); m, f = s['function'].split(':'); getattr(importlib.import_module(m), f)(**s['kwargs'])"
+
+def run_group_trials(study, # the trials' study
+                     trials: list, # claimed search trials of one cell
+                     spec: dict, # the config's `group` section
+                     notebook: str | Path, # the experiment notebook (for trials that cannot train together)
+                     sweep_dir: str | Path, # runs go to sweep_dir/runs/<study>/<key>/
+                     objective: str, # path of the validation metric in metrics.json
+                     cwd: str | Path | None = None, # working directory of the process
+                    ) -> list:
+    "Train `trials` together (one process calling `spec['function']`) and record each; returns their states."
+    from contextlib import ExitStack
+    params = [t.user_attrs["params"] for t in trials]
+    varying = {"seed", *spec.get("per_run", [])}
+    shared = {k: v for k, v in params[0].items() if k not in varying}
+    if any({k: v for k, v in p.items() if k not in varying} != shared for p in params) or \
+            any(set(t.user_attrs["point"]) - varying for t in trials):
+        return [run_trial(study, t, notebook, sweep_dir, objective, cwd) for t in trials]   # they differ in more: alone
+    outs = [run_dir(sweep_dir, study.study_name, t.user_attrs["run"]) for t in trials]
+    kwargs = dict(shared, out_dirs=[str(o) for o in outs], seeds=[p["seed"] for p in params], progress=False,
+                  **{k: [p[k] for p in params] for k in spec.get("per_run", []) if k in params[0]})
+    start = time.time()
+    with ExitStack() as stack:
+        for t in trials: stack.enter_context(heartbeat(study._storage, t._trial_id))
+        done = subprocess.run([sys.executable, "-c", _CALL, json.dumps(dict(function=spec["function"], kwargs=kwargs))],
+                              cwd=str(cwd or os.getcwd()), capture_output=True, text=True)
+    error = None if done.returncode == 0 else f"the group's process failed ({spec['function']}):\n{done.stderr[-5000:]}"
+    return [record_trial(study, t, out, objective, start, error) for t, out in zip(trials, outs)]
+
 # %% ../nbs/41_sweep.ipynb #583789fd
 def _next_trial(studies):
     "The first waiting trial of the first study that has one, claimed, with its study; `(None, None)` if none waits."
@@ -419,6 +576,8 @@ def work(storage_url: str, # the store
          on_done=None, # called with the state after each trial
          final_params: dict | None = None, # knobs of the final evaluations (`final.params`); None: no final stage
          direction: str = "minimize", # of the objective (to pick the configuration a final evaluation repeats)
+         group: int = 1, # search runs of one cell trained together (`run_group_trials`)
+         group_spec: dict | None = None, # the config's `group` section (needed when `group` > 1)
         ) -> dict:
     "Run the waiting trials of `study_names` until none waits or runs; returns the count of each outcome."
     import optuna
@@ -434,9 +593,13 @@ def work(storage_url: str, # the store
             active = (optuna.trial.TrialState.RUNNING, optuna.trial.TrialState.WAITING)
             if not any(s.get_trials(deepcopy=False, states=active) for s in studies): return counts
             time.sleep(heartbeat_interval / 2); continue
-        state = run_trial(study, trial, notebook, sweep_dir, objective, cwd)
-        counts[state] += 1
-        if on_done: on_done(state)
+        together = group > 1 and group_spec and trial.user_attrs.get("stage", "search") == "search"
+        trials = [trial] + (claim_trials(study, group - 1) if together else [])
+        states = (run_group_trials(study, trials, group_spec, notebook, sweep_dir, objective, cwd) if len(trials) > 1
+                  else [run_trial(study, trial, notebook, sweep_dir, objective, cwd)])
+        for state in states:
+            counts[state] += 1
+            if on_done: on_done(state)
 
 # %% ../nbs/41_sweep.ipynb #bc9c268b
 def finished_runs(storage, # an Optuna storage
@@ -490,15 +653,16 @@ def sweep(config_path: str | Path, # a YAML config
           heartbeat_interval: int = 10, # seconds between heartbeats of a running trial
           grace_period: int | None = None, # seconds of silence before a trial is stale and rerun (default 3 heartbeats)
           retry_failed: bool = False, # run again the runs that failed with an error in an earlier call
+          group: int | str = "auto", # search runs of one cell trained together ("auto": where measured to win, `resolve_group`)
          ) -> dict:
     "Run the sweep of `config_path` at `scale` (see above); returns `dict(sweep_dir, runs, complete, failed)`."
     config = load_config(config_path)
     notebook = check_config(config, nbs_path, Path(config_path).parent).absolute()
-    runs = plan_runs(config, scale)
+    runs, group_size = plan_runs(config, scale), resolve_group(group, config)
     studies = list(dict.fromkeys(r["study"] for r in runs))
     if dry_run:
         for r in runs: print(f"{r['study']}  {r['key']}  {json.dumps(r['point'])}")
-        print(f"{len(runs)} runs in {len(studies)} studies of {notebook.name} at scale {scale}\n" + cost_estimate(config, scale, len(runs), workers))
+        print(f"{len(runs)} runs in {len(studies)} studies of {notebook.name} at scale {scale}\n" + cost_estimate(config, scale, runs, notebook, workers, group_size))
         return dict(sweep_dir=None, runs=len(runs), complete=0, failed=0)
     sweep_dir = Path(out or f"runs/sweeps/{config['name']}/{scale}").absolute()
     sweep_dir.mkdir(parents=True, exist_ok=True)
@@ -508,8 +672,9 @@ def sweep(config_path: str | Path, # a YAML config
     final = config["scales"][scale].get("final")
     kwargs = dict(storage_url=storage, study_names=studies, notebook=str(notebook), sweep_dir=str(sweep_dir), objective=config["objective"]["metric"],
                   cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period,
-                  final_params=final["params"] if final else None, direction=config["objective"]["direction"])
+                  final_params=final["params"] if final else None, direction=config["objective"]["direction"],
+                  group=group_size, group_spec=config.get("group"))
     n_final = len(studies) * len(config["scales"][scale].get("seeds", [0])) if final else 0
     run_workers(kwargs, len(runs) + n_final, workers, scheduler, count_failed=not retry_failed)
     complete = finished_runs(open_storage(storage, heartbeat_interval), studies, failed=False)
-    return dict(sweep_dir=sweep_dir, runs=len(runs), complete=complete, failed=finished_runs(open_storage(storage, heartbeat_interval), studies) - complete)
+    return dict(sweep_dir=sweep_dir, runs=len(runs) + n_final, complete=complete, failed=finished_runs(open_storage(storage, heartbeat_interval), studies) - complete)

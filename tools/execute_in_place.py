@@ -8,10 +8,11 @@ experiment notebook runs with its default parameters, the smoke scale, and shows
 its last section. The SHA-256 of the notebook's code (`source_sha`) is recorded in its metadata; a test compares it
 with the code, so no page shows the outputs of code that has changed since. `nbdev_clean` then normalises the file.
 """
-import hashlib, os, subprocess, sys
+import hashlib, os, subprocess, sys, tempfile
 from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
+from traitlets.config import Config
 
 META = "gumbel_rao"   # the notebook metadata key (kept by nbdev_clean: settings.ini, allowed_metadata_keys)
 
@@ -24,8 +25,10 @@ def execute_in_place(path: Path, timeout: int = 3600):
     "Run `path` in a fresh kernel from its folder, record `source_sha`, write it back."
     nb = nbformat.read(str(path), as_version=4)
     os.environ.update(IN_TEST="1", MPLBACKEND="Agg")   # the kernel inherits them
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", iopub_timeout=1,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    with tempfile.TemporaryDirectory(prefix="gumbel-rao-kernel-") as sockets:   # the kernel over ipc, as the runner does
+        manager = dict(transport="tcp" if os.name == "nt" else "ipc", connection_file=os.path.join(sockets, "kernel.json"))
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", iopub_timeout=1, config=Config(KernelManager=manager),
+                       resources={"metadata": {"path": str(path.parent)}}).execute()
     nb.metadata[META] = dict(source_sha=source_sha(nb))
     nbformat.write(nb, str(path))
 

@@ -11,16 +11,17 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
-from ..estimators import replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
+from ..estimators import estimator_from_label, estimator_label, replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
+from .checkpoints import save_checkpoint, load_checkpoint
 from ..models.vae import DiscreteVAE, log_bernoulli
-from .vae import (resolve_params, load_splits, init_training, estimator_for, gradient_variance,
-                                        save_checkpoint, training_identity, iterations_to_thresholds,
+from .vae import (resolve_params, load_splits, init_training, gradient_variance, checkpoint_parts,
+                                        training_identity, iterations_to_thresholds,
                                         fit_minibatch_variance, _check_args, _final)
 
 # %% auto #0
 __all__ = ['GROUP_ESTIMATORS', 'GroupVAE', 'group_elbo', 'group_gumbel_rao_vjp', 'GroupEstimator', 'GroupTraining',
-           'group_importance_bound', 'group_evaluate', 'new_host_state', 'save_group_checkpoint',
-           'load_group_checkpoint', 'train_group', 'run_group']
+           'group_importance_bound', 'group_evaluate', 'new_host_state', 'group_checkpoint_parts',
+           'save_group_checkpoint', 'load_group_checkpoint', 'train_group', 'run_group']
 
 # %% ../../nbs/34_exp.groups.ipynb #5d6ce40b
 def _linears(model): return [m for m in (*model.encoder, *model.decoder) if isinstance(m, nn.Linear)]
@@ -204,16 +205,16 @@ class GroupTraining:
                 ):
         self.prms, self.train, self.device = prms, train, torch.device(device)
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            states = [init_training(p, train, self.device) for p in prms]     # each run's own initialisation and generators
+            states = [init_training(prm, train, self.device) for prm in prms]     # each run's own initialisation and generators
         self.model = GroupVAE([s["model"] for s in states])
         self.data_gens, self.est_gens = [s["data_gen"] for s in states], [s["est_gen"] for s in states]
-        self.est = GroupEstimator(prms[0]["estimator"], [p["tau"] for p in prms], self.est_gens, noise)
+        self.est = GroupEstimator(prms[0]["estimator"], [prm["tau"] for prm in prms], self.est_gens, noise)
         self.params = list(self.model.parameters())
         p0, cuda = prms[0], self.device.type == "cuda"
         if p0["optimizer"] == "sgd": self.opt = torch.optim.SGD(self.params, lr=1.0, momentum=p0["momentum"])
         else: self.opt = torch.optim.Adam(self.params, lr=1.0, fused=True, capturable=cuda)
         R = len(prms)
-        self.lr = torch.tensor([float(p["lr"]) for p in prms], device=self.device).view(R, 1, 1)
+        self.lr = torch.tensor([float(prm["lr"]) for prm in prms], device=self.device).view(R, 1, 1)
         self.alive = torch.ones(R, dtype=torch.bool, device=self.device)
         self.diverged_at = torch.full((R,), -1, dtype=torch.long, device=self.device)
         self.steps = torch.zeros((), dtype=torch.long, device=self.device)       # steps taken, counted on the device
@@ -317,33 +318,33 @@ def new_host_state(runs: int) -> dict:
     return dict(history=[[] for _ in range(runs)], best=[None] * runs, best_params=None, failed=[None] * runs,
                 window_start=0, valid_seconds=[0.0] * runs)
 
+def group_checkpoint_parts(tr: GroupTraining, # the group's training state
+                           host: dict, # from `new_host_state`, updated by `train_group`
+                          ) -> tuple:
+    "`(identity, objects, data)` of a group for `experiments.checkpoints`: its runs' identities, the stacked model, optimizer, estimator and each run's generators, and the rest as data."
+    objects = dict(model=tr.model, opt=tr.opt, est=tr.est, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
+                   **{f"est_gen{r}": g for r, g in enumerate(tr.est_gens)})
+    data = dict(iteration=tr.iteration, host=host,
+                flags=dict(alive=tr.alive, diverged_at=tr.diverged_at, steps=tr.steps, loss_sum=tr.loss_sum))
+    return dict(runs=[training_identity(prm) for prm in tr.prms]), objects, data
+
 def save_group_checkpoint(tr: GroupTraining, # the group's training state
                           host: dict, # from `new_host_state`, updated by `train_group`
                           path: Path, # the checkpoint file
                          ):
-    "Write the group's state atomically (written at evaluations, when reading values is allowed)."
-    blob = dict(params=[training_identity(p) for p in tr.prms], model=tr.model.state_dict(), opt=tr.opt.state_dict(),
-                est=tr.est.state_dict(), data_gens=[g.get_state() for g in tr.data_gens],
-                est_gens=[g.get_state() for g in tr.est_gens], iteration=tr.iteration,
-                flags=dict(alive=tr.alive, diverged_at=tr.diverged_at, steps=tr.steps, loss_sum=tr.loss_sum), host=host)
-    tmp = Path(path).with_suffix(".tmp")
-    torch.save(blob, tmp); os.replace(tmp, path)
+    "Write the group's state atomically (at evaluations, when reading values is allowed)."
+    save_checkpoint(path, *group_checkpoint_parts(tr, host))
 
 def load_group_checkpoint(tr: GroupTraining, # a fresh state, updated in place
                           host: dict, # a fresh host state, updated in place
                           path: Path, # the checkpoint file
                          ) -> bool:
     "Restore the group from `path` if it exists; False if there is none; raises if it belongs to other runs or parameters."
-    path = Path(path)
-    if not path.exists(): return False
-    blob = torch.load(path, map_location=tr.device, weights_only=False)
-    mine = [training_identity(p) for p in tr.prms]
-    if blob["params"] != mine:
-        raise ValueError(f"{path} was written by a group with other runs or parameters; use another checkpoint or delete it")
-    tr.model.load_state_dict(blob["model"]); tr.opt.load_state_dict(blob["opt"]); tr.est.load_state_dict(blob["est"])
-    for g, s in zip(tr.data_gens + tr.est_gens, blob["data_gens"] + blob["est_gens"]): g.set_state(s.cpu())
-    for k, v in blob["flags"].items(): getattr(tr, k).copy_(v)
-    tr.iteration = blob["iteration"]; host.update(blob["host"])
+    identity, objects, _ = group_checkpoint_parts(tr, host)
+    data = load_checkpoint(path, identity, objects)
+    if data is None: return False
+    for k, v in data["flags"].items(): getattr(tr, k).copy_(v)
+    tr.iteration = data["iteration"]; host.update(data["host"])
     return True
 
 # %% ../../nbs/34_exp.groups.ipynb #8a3bd53d
@@ -358,13 +359,13 @@ def _measure_group(tr, host, data, it):
     share = (time.perf_counter() - t0) / len(live)
     rows = {}
     for r in live:
-        p = prms[r]
+        prm = prms[r]
         host["valid_seconds"][r] += share
         rows[r] = dict(iteration=it, valid=valid[r])
-        if p["variance_every"] and it % p["variance_every"] == 0:
-            xb = data["train"][: p["variance_batch"] or p["batch_size"]]
-            names = ["st-gs"] + [f"gr-mc{k}" for k in p["variance_ks"]]
-            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, p["tau"], p["variance_draws"], p["seed"] + it)
+        if prm["variance_every"] and it % prm["variance_every"] == 0:
+            xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
+            names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
+            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
     return rows
 
 def _record(tr, host, rows, it):
@@ -415,14 +416,14 @@ def train_group(tr: GroupTraining, # from `GroupTraining` (or a restored checkpo
 # %% ../../nbs/34_exp.groups.ipynb #a65dd82b
 def _run_state(tr, host, r):
     "Run `r` as `experiments.vae.init_training` lays out a state: its model, optimizer (with its state), estimator, generators."
-    p, model = tr.prms[r], tr.model.run_model(r)
-    if p["optimizer"] == "sgd": opt = torch.optim.SGD(model.parameters(), lr=p["lr"], momentum=p["momentum"])
-    else: opt = torch.optim.Adam(model.parameters(), lr=p["lr"])
+    prm, model = tr.prms[r], tr.model.run_model(r)
+    if prm["optimizer"] == "sgd": opt = torch.optim.SGD(model.parameters(), lr=prm["lr"], momentum=prm["momentum"])
+    else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     singles, layers = list(model.parameters()), len(tr.model.weight)
     for i in range(layers):                    # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
         for gp, sp, take in ((tr.params[i], singles[2 * i], lambda t: t[r].t()), (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0])):
             opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in tr.opt.state[gp].items()}
-    est = estimator_for(p["estimator"], p["tau"], tr.est_gens[r])
+    est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r])
     if isinstance(est, Reinforce) and bool(tr.est.seen[r]): est.running_mean = float(tr.est.running_mean[r])
     best = dict(host["best"][r], model=tr.model.run_state_dict(r, host["best_params"]))
     return dict(model=model, opt=opt, est=est, data_gen=tr.data_gens[r], est_gen=tr.est_gens[r], iteration=tr.iteration,
@@ -468,7 +469,7 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     if not ckpt.exists() and all((o / "metrics.json").exists() for o in outs):      # finished earlier: nothing to do
         done = [json.loads((o / "metrics.json").read_text()) for o in outs]
         if [training_identity({k: v for k, v in m["params"].items() if k not in ("scale", "device", "resume_from")})
-            for m in done] == [training_identity(p) for p in prms]: return done
+            for m in done] == [training_identity(prm) for prm in prms]: return done
     t0 = time.perf_counter()
     data = load_splits(prms[0]["train_examples"], prms[0]["valid_examples"], prms[0]["test_examples"], dev)
     tr, host = GroupTraining(prms, data["train"], dev, noise), new_host_state(runs)
@@ -478,20 +479,20 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     t_train = (time.perf_counter() - t1) / runs                       # each run's share of the group's training time
     t_start = (t1 - t0) / runs
     results = []
-    for r, (p, out) in enumerate(zip(prms, outs)):
+    for r, (prm, out) in enumerate(zip(prms, outs)):
         if host["failed"][r] is not None:
             (out / "failed.json").write_text(json.dumps(dict(host["failed"][r], history=host["history"][r]), indent=1))
             results.append(dict(failed=host["failed"][r]["error"], iteration=host["failed"][r]["iteration"])); continue
         t2 = time.perf_counter()
         state = _run_state(tr, host, r)
-        save_checkpoint(state, p, out / "checkpoint.pt")            # `experiments.vae.run(resume_from=out)` evaluates it again
-        test, compare, rows, prop3, seconds = _final(state, data, p)
-        metrics = dict(params=dict(p, scale=scale, device=str(dev), resume_from=None), test_bound=test,
+        save_checkpoint(out / "checkpoint.pt", training_identity(prm), *checkpoint_parts(state))            # `experiments.vae.run(resume_from=out)` evaluates it again
+        test, compare, rows, prop3, seconds = _final(state, data, prm)
+        metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=None), test_bound=test,
                        best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
                        test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None,
-                       resumed=resumed, iterations_to_thresholds=iterations_to_thresholds(state["history"], p["thresholds"]),
+                       resumed=resumed, iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
                        wall_s=dict(train=round(t_train, 2), validation=round(host["valid_seconds"][r], 2),
-                                   per_iteration=round(t_train / max(1, p["iterations"] - it0), 5), **seconds,
+                                   per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5), **seconds,
                                    total=round(t_start + t_train + time.perf_counter() - t2, 2)))
         (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
         results.append(metrics)
