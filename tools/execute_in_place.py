@@ -24,7 +24,8 @@ def source_sha(nb) -> str:
 def execute_in_place(path: Path, timeout: int = 3600):
     "Run `path` in a fresh kernel from its folder, record `source_sha`, write it back."
     nb = nbformat.read(str(path), as_version=4)
-    os.environ.update(IN_TEST="1", MPLBACKEND="Agg")   # the kernel inherits them
+    os.environ["IN_TEST"] = "1"                 # the kernel inherits it
+    os.environ.pop("MPLBACKEND", None)          # figures inline, as Jupyter shows them
     with tempfile.TemporaryDirectory(prefix="gumbel-rao-kernel-") as sockets:   # the kernel over ipc, as the runner does
         manager = dict(transport="tcp" if os.name == "nt" else "ipc", connection_file=os.path.join(sockets, "kernel.json"))
         NotebookClient(nb, timeout=timeout, kernel_name="python3", iopub_timeout=1, config=Config(KernelManager=manager),
