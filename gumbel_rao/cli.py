@@ -119,6 +119,7 @@ def _cmd_reproduce(args):
     results = reproduce(args.scale, configs, args.out, args.reports, nbs, args.only, workers=args.workers,
                         scheduler=args.scheduler, storage=args.storage, dry_run=args.dry_run, heartbeat_interval=args.heartbeat,
                         retry_failed=args.retry_failed, group=args.group)
+    if args.dry_run: return 0
     ran = {name: s for name, s in results.items() if isinstance(s, dict)}
     print(f"reproduce at scale {args.scale}: " + "; ".join(f"{n}: {s if isinstance(s, str) else str(s['complete']) + '/' + str(s['runs']) + ' runs'}" for n, s in results.items()))
     return 1 if not ran or any(s["failed"] for s in ran.values()) else 0

@@ -264,7 +264,7 @@ def process_notebook(nb_path: str | Path, # notebook to process
 
 
 _SHOW_CALLS = {"display", "print", "show", "Image", "Markdown", "HTML", "show_doc"}
-_QUIET_PREFIXES = ("test_",)   # calls made for their effect: tests, the export, backward passes, closing figures, seeding
+_QUIET_PREFIXES = ("test_", "assert_")   # calls made for their effect: tests, the export, backward passes, closing figures, seeding
 _QUIET_CALLS = {"nbdev_export", "backward", "close", "savefig", "seed", "manual_seed", "set_num_threads"}
 
 def _call_name(node) -> str | None:
