@@ -419,14 +419,13 @@ def record_trial(study, # the trial's study
     from optuna.trial import TrialState
     from optuna.exceptions import UpdateFinishedTrialError
     storage, tid = study._storage, trial._trial_id
-    try:
-        if error: raise RuntimeError(error)
-        if (out / "failed.json").is_file() and not (out / "metrics.json").is_file():
-            raise RuntimeError(f"the run diverged: {(out / 'failed.json').read_text()[:2000]}")
-        metrics = json.loads((out / "metrics.json").read_text())
-        value = metric_value(metrics, objective)
-    except Exception:
-        storage.set_trial_user_attr(tid, "traceback", re.sub(r"\x1b\[[0-9;]*m", "", traceback.format_exc())[-6000:])
+    if error is None and (out / "failed.json").is_file() and not (out / "metrics.json").is_file():
+        error = f"the run diverged: {(out / 'failed.json').read_text()[:2000]}"
+    if error is None:
+        try: metrics = json.loads((out / "metrics.json").read_text()); value = metric_value(metrics, objective)
+        except Exception: error = traceback.format_exc()
+    if error is not None:
+        storage.set_trial_user_attr(tid, "traceback", re.sub(r"\x1b\[[0-9;]*m", "", error)[-6000:])
         study.tell(trial.number, state=TrialState.FAIL); return "failed"
     try:
         for key, v in dict(metrics=scalar_metrics(metrics), seconds=round(time.time() - start, 2), out_dir=str(out)).items():

@@ -183,7 +183,7 @@ def test_reproduction_page_lists_every_claim_with_its_committed_verdicts(site):
         fresh = [v for name in check_report(data.config).get("claims", []) for v in CLAIMS[name](data, best_per_cell(data))]
         committed = _read_csv(r.parent / "claims.csv") if fresh else None
         assert not fresh or [(v["claim"], v["verdict"], v["evidence"]) for v in fresh] == \
-            list(committed[["claim", "verdict", "evidence"]].itertuples(index=False, name=None)), \
+            list(committed[["claim", "verdict", "evidence"]].fillna("").itertuples(index=False, name=None)), \
             f"{r.parent.name}: claims.csv is not what its data gives; run gumbel-rao report"
         for v in fresh: assert v["title"] in page and v["evidence"] in page, (r.parent.name, v["claim"])
     for c in paper_claims():
@@ -233,7 +233,9 @@ def test_reproduction_page_from_reports_only(tmp_path):
     reports = tmp_path / "results/reports"
     (reports / "vae").mkdir(parents=True)
     pd.DataFrame([dict(claim="table2.k", paper_claim="table2", title="K beyond 10 matters little", verdict="holds",
-                       evidence="within 0.3 nats")]).to_csv(reports / "vae/claims.csv", index=False)
+                       evidence="within 0.3 nats"),
+                  dict(claim="fig2.variance", paper_claim="fig2", title="lower variance", verdict="partly",
+                       evidence="lower in 3 of 4")]).to_csv(reports / "vae/claims.csv", index=False)
     (reports / "vae/report.md").write_text("# vae\n\n## Table 2 of the paper: ours\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n"
                                           "![Fig. 2 (a): variance](fig2a.png)\n\n## Failures (0)\n")
     cells = doc_reproduction.reproduction_cells(tmp_path / "results")
