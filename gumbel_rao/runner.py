@@ -122,7 +122,8 @@ def execute_notebook(path: str | Path, # the notebook to run
                        connection_file=os.path.join(sockets, "kernel.json"))
         papermill.execute_notebook(str(path), str(output), parameters=parameters, kernel_name=kernel_name(path),
                                    cwd=str(cwd or os.getcwd()), progress_bar=progress, iopub_timeout=1,
-                                   config=Config(KernelManager=manager))
+                                   config=Config(KernelManager=manager, NotebookClient=dict(shutdown_kernel="immediate")))
+    # immediate: a graceful shutdown interrupts the idle kernel, which then logs a KeyboardInterrupt on stderr
     return output
 
 # %% ../nbs/40_runner.ipynb #7d0559a3
