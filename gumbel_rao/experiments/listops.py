@@ -125,43 +125,55 @@ def train_step(model: GumbelTreeLSTM, est, optimizer: torch.optim.Optimizer,
                batch: tuple, # `(ids, lengths, labels)`
                clip: float, # gradient-norm bound; 0: no clipping
               ) -> tuple:
-    "One SGD step; returns `(mean loss, accuracy, gradient norm before clipping)` of the batch."
+    "One SGD step (none when the gradient is not finite); returns `(mean loss, accuracy, gradient norm before clipping)` of the batch."
     ids, lengths, labels = batch
     out = model(ids, lengths, est)
     loss = nn.functional.cross_entropy(out["logits"], labels, reduction="none")
     optimizer.zero_grad()
     est.surrogate(loss).backward()
     norm = nn.utils.clip_grad_norm_(model.parameters(), clip or math.inf)
-    optimizer.step()
+    if torch.isfinite(norm): optimizer.step()   # a non-finite gradient is not applied: the run has diverged
     return loss.mean().item(), (out["logits"].argmax(-1) == labels).float().mean().item(), norm.item()
 
 # %% ../../nbs/32_exp.listops.ipynb #b3e72404
+def _window_row(window: list, clip: float) -> dict:
+    "Means of the training steps since the last evaluation (NaN when there were none)."
+    mean = lambda xs: sum(xs) / len(xs) if xs else math.nan
+    norms = [w[2] for w in window]
+    return dict(train_loss=mean([w[0] for w in window]), train_accuracy=mean([w[1] for w in window]),
+                grad_norm_mean=mean(norms), grad_norm_max=max(norms, default=math.nan),
+                clipped_fraction=mean([float(v > clip) for v in norms]) if clip else 0.0)
+
 def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parameters
           device: torch.device, batch_gen: torch.Generator, # CPU generator of the batches
           ckpt: Path, identity: dict, # checkpoint file, and the parameters that identify the run
           progress: bool = True, # show a tqdm bar
          ) -> dict:
-    "Train; return `dict(iteration, history, best)` where `best` holds the best-on-validation model."
+    "Train; return `dict(iteration, history, best, diverged_at)`, `best` holding the best-on-validation model. A step whose gradient (or model output) is not finite ends training: the run has diverged."
     optimizer = torch.optim.SGD(model.parameters(), lr=prm["lr"])
     objects = dict(model=model, optimizer=optimizer, batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}))
-    state = load_checkpoint(ckpt, identity, objects) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0))
+    state = load_checkpoint(ckpt, identity, objects) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0), diverged_at=None)
     data = {key: v.to(device) for key, v in encode_listops(splits["train"]).items()}
     n, window, t0 = len(splits["train"]), [], time.perf_counter()
     for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train", mininterval=5):
+        if state["diverged_at"] is not None: break
         index = torch.randint(0, n, (prm["batch_size"],), generator=batch_gen).to(device)
-        window.append(train_step(model, est, optimizer, listops_batch(data, index), prm["clip"]))
+        try: step = train_step(model, est, optimizer, listops_batch(data, index), prm["clip"])
+        except ValueError as e:                       # the model's scores are not finite
+            if "NaN" not in str(e) and "inf" not in str(e): raise
+            step = (math.nan,) * 3
         state["iteration"] = done = it + 1
-        if done % prm["eval_every"] == 0 or done == prm["iterations"]:
+        diverged = not math.isfinite(step[2])
+        if not diverged: window.append(step)
+        if diverged or done % prm["eval_every"] == 0 or done == prm["iterations"]:
             ev = evaluate(model, splits["valid"], device)
-            norms = [w[2] for w in window]
-            state["history"].append(dict(iteration=done, train_loss=sum(w[0] for w in window) / len(window), train_accuracy=sum(w[1] for w in window) / len(window),
-                                         grad_norm_mean=sum(norms) / len(norms), grad_norm_max=max(norms),
-                                         clipped_fraction=sum(v > prm["clip"] for v in norms) / len(norms) if prm["clip"] else 0.0,
-                                         valid_accuracy=ev["accuracy"], valid_f1=ev["f1"], seconds=time.perf_counter() - t0))
+            state["history"].append(dict(iteration=done, **_window_row(window, prm["clip"]), valid_accuracy=ev["accuracy"],
+                                         valid_f1=ev["f1"], seconds=time.perf_counter() - t0))
             window = []
             if ev["accuracy"] > state["best"]["valid_accuracy"]:
                 state["best"] = dict(valid_accuracy=ev["accuracy"], iteration=done, model=copy.deepcopy(model.state_dict()))
-        if done % prm["checkpoint_every"] == 0 or done == prm["iterations"]: save_checkpoint(ckpt, identity, objects, state)
+        if diverged: state["diverged_at"] = done
+        if diverged or done % prm["checkpoint_every"] == 0 or done == prm["iterations"]: save_checkpoint(ckpt, identity, objects, state)
     return state
 
 # %% ../../nbs/32_exp.listops.ipynb #0f9f9cef
@@ -211,7 +223,7 @@ def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkp
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
     metrics = dict(params=dict(identity, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev)),
                    test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=state["best"]["iteration"],
-                   best_valid_accuracy=state["best"]["valid_accuracy"], baselines=baselines(splits["test"], splits["train"]),
+                   best_valid_accuracy=state["best"]["valid_accuracy"], diverged_at=state["diverged_at"], baselines=baselines(splits["test"], splits["train"]),
                    paper_test_accuracy=paper_accuracy(estimator, tau, k, prm["max_len"]), history=state["history"],
                    sizes={s: len(v) for s, v in splits.items()},
                    example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree,
