@@ -153,19 +153,18 @@ def externalize_assets(site: str | Path, # built site folder
 
 
 def page_notebook(nb: Path, # a notebook in `nbs/`
-                  results: Path, # the committed results folder
                   link, # link rewriter from `make_linker`
                   cfg: dict, # settings.ini
                   root: Path, # repository root
                  ) -> tuple[dict, str | None, list]:
     "The notebook page `nb` shows, processed and cleaned, its title, and warnings."
-    source, warnings = nb, []
-    try: page = process_notebook(source)
+    warnings = []
+    try: page = process_notebook(nb)
     except Exception as e:
         first = " ".join([l.strip() for l in str(e).splitlines() if l.strip()][:2]) or type(e).__name__
         warnings.append(f"{nb.name}: its API reference is omitted: running its import and show_doc cells failed "
                         f"({first}). nbdev runs every cell that contains an import here: keep import cells import-only")
-        page = process_notebook(source, show_docs=False)
+        page = process_notebook(nb, show_docs=False)
     page, title = clean_notebook(page, link)
     git = blob_url(cfg)
     if (mod := default_exp(nb)): fix_source_links(page, f"{cfg.get('lib_path', 'gumbel_rao')}.{mod}", root, git)
@@ -226,7 +225,6 @@ def _check_out(out: Path, root: Path, nbs: Path) -> Path:
 
 
 def write_pages(notebooks: list, # the notebooks, in nbdev order
-                results: Path, # the committed results folder
                 src: Path, # site source folder
                 link, # link rewriter from `make_linker`
                 cfg: dict, # settings.ini
@@ -236,7 +234,7 @@ def write_pages(notebooks: list, # the notebooks, in nbdev order
     shown, nav, warnings = {}, [], []
     with _working_dir(root, IN_TEST="1"):
         for p in notebooks:
-            page, title, w = page_notebook(p, results, link, cfg, root)
+            page, title, w = page_notebook(p, link, cfg, root)
             warnings += w + [f"{p.name}: display cell without output: {c}" for c in empty_display_cells(page)]
             file = page_name(p).replace(".html", ".ipynb")
             shown[page_name(p)] = page
@@ -270,7 +268,7 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
     with tempfile.TemporaryDirectory(prefix="gumbel-rao-docs-") as tmp:
         src = Path(tmp) / "src"; (src / "assets").mkdir(parents=True)
         link = make_linker(nbs, [root, results.parent], src, {p.name: page_name(p) for p in notebooks}, doc_url(cfg))
-        shown, nav, warnings = write_pages(notebooks, results, src, link, cfg, root)
+        shown, nav, warnings = write_pages(notebooks, src, link, cfg, root)
         write_reproduction(src, results, link, blob_url(cfg))
         (src / "assets/gumbel.css").write_text(SITE_CSS)
         (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs_config(cfg, src, out, copy_mathjax(src), nav), sort_keys=False))
