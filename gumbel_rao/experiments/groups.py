@@ -139,7 +139,7 @@ class _GroupGumbelRao(torch.autograd.Function):
         return group_gumbel_rao_vjp(ctx.est, logits, d, grad), None, None
 
 class GroupEstimator:
-    "One estimator for R runs, with each run's temperature and generator: `sample(logits (R, B, L, a))`, `surrogate(loss (R, B))`."
+    "One estimator for R runs, with each run's temperature and generator: `sample(logits (R, ..., n))`, `surrogate(loss (R, B))`."
     def __init__(self, label: str, # "st", "st-gs", "gs", "gr-mc<K>" or "reinforce"
                  taus: list, # each run's temperature (ignored by REINFORCE)
                  generators: list, # each run's generator of estimator noise
@@ -161,16 +161,17 @@ class GroupEstimator:
         self._log_probs = []
 
     def _each(self, fn): return torch.stack([fn(r, g) for r, g in enumerate(self.generators)])
+    def _tau_like(self, x): return self.tau.to(x.dtype).view(-1, *[1] * (x.dim() - 1))   # (R, 1, ...) against x
 
     def sample(self, logits: torch.Tensor) -> torch.Tensor:
         "Each run's one-hot (GS: relaxed) sample, drawn from its own generator exactly as a run of its own draws it."
         shape, dtype, dev = logits.shape[1:], logits.dtype, logits.device
         if self.name in ("st-gs", "gs"):
             x = logits + self._each(lambda r, g: gumbel(shape, g, dtype, dev))
-            y = torch.softmax(x / self.tau.to(x.dtype), -1)
+            y = torch.softmax(x / self._tau_like(x), -1)
             return replace_gradient(one_hot_argmax(x.detach()), y) if self.name == "st-gs" else y
         d = self._each(lambda r, g: sample_one_hot(logits[r], g))
-        if self.name == "st": return replace_gradient(d, torch.softmax(logits / self.tau.to(logits.dtype), -1))
+        if self.name == "st": return replace_gradient(d, torch.softmax(logits / self._tau_like(logits), -1))
         if self.name == "gr-mck":
             for g in self.generators: torch.randint(2**62, (1,), generator=g, device=g.device)   # the seed draw_seed takes
             return _GroupGumbelRao.apply(logits, d, self)

@@ -8,7 +8,7 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['BinaryTreeLSTMCell', 'merge_step', 'greedy_choice', 'GumbelTreeLSTM', 'merges_to_tree']
+__all__ = ['BinaryTreeLSTMCell', 'merge_step', 'greedy_choice', 'compose_tree', 'GumbelTreeLSTM', 'merges_to_tree']
 
 # %% ../../nbs/21_models.treelstm.ipynb #a9d9386d
 class BinaryTreeLSTMCell(nn.Module):
@@ -24,13 +24,13 @@ class BinaryTreeLSTMCell(nn.Module):
 # %% ../../nbs/21_models.treelstm.ipynb #b449d100
 def merge_step(h, c, # node states, each (B, m, H)
                cell: BinaryTreeLSTMCell, # the composition
-               query: torch.Tensor, # the score vector q, (H,)
+               query: torch.Tensor, # the score vector q, (H,); or one per example, (B, H)
                n_pairs: torch.Tensor, # valid adjacent pairs per example, (B,) (0 when done)
                choose, # `scores -> one-hot D` (an estimator's `sample`, or the greedy choice)
               ) -> tuple:
     "One merge: `(h, c, d, scores)` with h, c of shape (B, m - 1, H) and the choice `d` (B, m - 1)."
     new_h, new_c = cell(h[:, :-1], c[:, :-1], h[:, 1:], c[:, 1:])
-    scores = new_h @ query
+    scores = new_h @ query if query.dim() == 1 else torch.bmm(new_h, query[:, :, None])[..., 0]
     valid = torch.arange(scores.shape[1], device=h.device) < n_pairs.clamp(min=1)[:, None]
     scores = scores.masked_fill(~valid, float("-inf"))
     d = choose(scores) if scores.shape[1] > 1 else torch.ones_like(scores)
@@ -44,6 +44,21 @@ def greedy_choice(scores: torch.Tensor, # (..., n), -inf masks a category
                  ) -> torch.Tensor:
     "The one-hot argmax."
     return torch.nn.functional.one_hot(scores.argmax(-1), scores.shape[-1]).to(scores.dtype)
+
+# %% ../../nbs/21_models.treelstm.ipynb #984a0edd
+def compose_tree(h, c, # the leaves' states, each (B, L, H)
+                 lengths: torch.Tensor, # (B,) each >= 1; positions beyond an example's length are padding
+                 cell, # `(hl, cl, hr, cr) -> (h, c)`, a `BinaryTreeLSTMCell`
+                 query: torch.Tensor, # the score vector, (H,) or (B, H)
+                 choose, # `scores -> one-hot D`
+                ) -> tuple:
+    "`(root, merges)`: the root's state (B, H) after the L - 1 merges, and the pair chosen at each, (B, L - 1) (-1 after an example's last)."
+    merges = []
+    for t in range(h.shape[1] - 1):
+        n_pairs = (lengths - 1 - t).clamp(min=0)
+        h, c, d, _ = merge_step(h, c, cell, query, n_pairs, choose)
+        merges.append(torch.where(n_pairs > 0, d.detach().argmax(-1), -1))
+    return h[:, 0], torch.stack(merges, 1) if merges else lengths.new_zeros(h.shape[0], 0)
 
 # %% ../../nbs/21_models.treelstm.ipynb #a68d0265
 class GumbelTreeLSTM(nn.Module):
@@ -69,14 +84,8 @@ class GumbelTreeLSTM(nn.Module):
         x = self.embed(ids)
         if self.leaf_rnn is not None: x = self.leaf_rnn(x)[0]
         h, c = self.leaf(x).chunk(2, -1)
-        choose = estimator.sample if estimator is not None else greedy_choice
-        merges = []
-        for t in range(ids.shape[1] - 1):
-            n_pairs = (lengths - 1 - t).clamp(min=0)
-            h, c, d, _ = merge_step(h, c, self.cell, self.query, n_pairs, choose)
-            merges.append(torch.where(n_pairs > 0, d.detach().argmax(-1), -1))
-        merges = torch.stack(merges, 1) if merges else ids.new_zeros(ids.shape[0], 0)
-        return dict(logits=self.classifier(h[:, 0]), merges=merges)
+        root, merges = compose_tree(h, c, lengths, self.cell, self.query, estimator.sample if estimator is not None else greedy_choice)
+        return dict(logits=self.classifier(root), merges=merges)
 
 # %% ../../nbs/21_models.treelstm.ipynb #c5a83b2e
 def merges_to_tree(tokens, # the leaves, in order
