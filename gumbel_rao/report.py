@@ -723,7 +723,7 @@ def cost_table(scale: str, # "smoke", "cpu" or "paper"
                configs: str | Path = "configs", # folder of YAML configs
                nbs_path: str | Path = "nbs", # where experiment notebooks are found
                only: list | None = None, # config names (default: all)
-               group: int = 1, # runs trained together
+               group: int = 1, # runs trained together (>1: priced alone and together)
               ):
     "The measured cost of every config at `scale`, per device: runs priced, hours, runs not measured, and the files; with a total row."
     import pandas as pd
@@ -734,11 +734,12 @@ def cost_table(scale: str, # "smoke", "cpu" or "paper"
         if only and config["name"] not in only: continue
         notebook, runs = check_config(config, nbs_path, path.parent), plan_runs(config, scale)
         for device in ("cpu", "cuda"):
-            p = price_runs(config, scale, runs, notebook, device, group)
-            rows.append(dict(config=config["name"], device=device, runs=len(runs), priced=p["priced"], hours=p["seconds"] / 3600,
-                             not_measured=p["not_measured"], files=", ".join(p["files"])))
+            for n in dict.fromkeys([1, group]):
+                p = price_runs(config, scale, runs, notebook, device, n)
+                rows.append(dict(config=config["name"], device=device, group=n, runs=len(runs), priced=p["priced"], hours=p["seconds"] / 3600,
+                                 not_measured=p["not_measured"], files=", ".join(p["files"])))
     table = pd.DataFrame(rows)
-    total = table.groupby("device", sort=False)[["runs", "priced", "hours", "not_measured"]].sum().reset_index().assign(config="all", files="")
+    total = table.groupby(["device", "group"], sort=False)[["runs", "priced", "hours", "not_measured"]].sum().reset_index().assign(config="all", files="")
     return pd.concat([table, total[table.columns]], ignore_index=True)
 
 # %% ../nbs/42_report.ipynb #cdfdf707
@@ -766,7 +767,7 @@ def reproduce(scale: str = "smoke", # "smoke", "cpu" or "paper"
     if sweep_kwargs.get("dry_run"):   # the measured cost of every config, one table; nothing runs
         group = sweep_kwargs.get("group", 1)
         table = cost_table(scale, configs, nbs_path, [n for n, _ in selected], 1 if group == "auto" else group)
-        print(f"Cost of scale {scale}" + (f", {group} runs trained together" if group not in (1, "auto") else "") +
+        print(f"Cost of scale {scale}" + (f", one run per process and {group} runs trained together" if group not in (1, "auto") else "") +
               " (hours of the runs priced from measurements; `not_measured`: runs nothing measured)\n")
         print(markdown_table(table.assign(hours=table.hours.map(lambda h: f"{h:.4g}"))))
         return {name: "dry run" for name, _ in selected}

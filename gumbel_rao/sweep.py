@@ -278,6 +278,7 @@ def price_runs(config: dict, # a checked config
         if seconds is None: out["not_measured"] += 1; continue
         out["priced"] += 1; out["seconds"] += seconds
         if file not in out["files"]: out["files"].append(file)
+    if out["priced"] and group > 1: out["files"].append(config["group"]["benchmark"].format(device=device))   # the speed-up's source
     return out
 
 # %% ../nbs/41_sweep.ipynb #6f2ed85e

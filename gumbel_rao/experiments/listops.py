@@ -27,7 +27,7 @@ PRESETS = check_presets(dict(
                batch_size=None, n_train=200, n_valid=50, n_test=200, eval_every=20, checkpoint_every=20),
     cpu=dict(max_len=10, iterations=10_000, lr=0.1, clip=5.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
              batch_size=None, n_train=None, n_valid=None, n_test=None, eval_every=500, checkpoint_every=500),
-    paper=dict(max_len=10, iterations=100_000, lr=0.1, clip=5.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
+    paper=dict(max_len=10, iterations=100_000, lr=0.1, clip=0.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
                batch_size=None, n_train=None, n_valid=None, n_test=None, eval_every=1000, checkpoint_every=1000)))
 
 def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
