@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # GPU check, run by hand when a GPU is lent (never part of CI): every experiment at smoke scale with device=cuda,
-# the CUDA tests of 34_exp.groups (graphed and eager steps agree), and the benchmarks of 93_benchmarks.groups (eager
+# the CUDA tests of 34_exp.groups (graphed and eager steps agree), a ListOps group (35_exp.groups_listops) on CUDA, and the benchmarks of 93_benchmarks.groups (eager
 # and graphed) and 91_benchmarks.vae at cpu scale on CUDA. Everything goes under results/gpu/out/; a summary is
 # printed at the end and written to results/gpu/out/summary.txt. Each part has a timeout and the whole stays under
 # 8 minutes (DEADLINE seconds) on one H100-class GPU.
@@ -113,13 +113,22 @@ with tempfile.TemporaryDirectory() as tmp:
     assert "failed" in out[2] and all("test_bound" in out[i] for i in (0, 1, 3))
 print("PASS")
 PYEOF
+part groups_listops_cuda_test 60 "$PY" - <<'PYEOF'
+import tempfile, torch
+from gumbel_rao.experiments.groups_listops import run_group
+with tempfile.TemporaryDirectory() as tmp:
+    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[0.1, 0.2, 0.05, 0.3], device="cuda",
+                    estimator="gr-mc100", tau=0.01, progress=False)
+    print("ListOps run_group on CUDA:", [(o["best_valid_accuracy"], o["test_accuracy"]) for o in out])
+print("PASS")
+PYEOF
 
 # ---- 4. benchmarks at cpu scale on CUDA ------------------------------------------------------------------------------
 part bench_groups 170 "$PY" -c "
 from gumbel_rao.benchmarks_groups import run
 import pandas as pd
 res = run(out_dir='$OUT/bench_groups', scale='cpu', device='cuda')
-print(pd.DataFrame(res['rows']).to_string())"
+for part in ('vae', 'listops'): print(part); print(pd.DataFrame(res[part]['rows']).to_string())"
 part bench_vae 90 "$PY" -c "
 from gumbel_rao.benchmarks_vae import run
 res = run(out_dir='$OUT/bench_vae', scale='cpu', device='cuda')
