@@ -415,6 +415,7 @@ def record_trial(study, # the trial's study
                  objective: str, # path of the validation metric in metrics.json
                  start: float, # when the run started (`time.time()`)
                  error: str | None = None, # what went wrong, if the run failed
+                 share: int = 1, # runs that trained together with it: it records its share of their seconds
                 ) -> str:
     "Record the run of `trial` from its folder: complete with its objective, or failed with its error; returns 'complete', 'failed' or 'stale'."
     from optuna.trial import TrialState
@@ -429,7 +430,7 @@ def record_trial(study, # the trial's study
         storage.set_trial_user_attr(tid, "traceback", re.sub(r"\x1b\[[0-9;]*m", "", error)[-6000:])
         study.tell(trial.number, state=TrialState.FAIL); return "failed"
     try:
-        for key, v in dict(metrics=scalar_metrics(metrics), seconds=round(time.time() - start, 2), out_dir=str(out)).items():
+        for key, v in dict(metrics=scalar_metrics(metrics), seconds=round((time.time() - start) / share, 2), out_dir=str(out)).items():
             storage.set_trial_user_attr(tid, key, v)
         study.tell(trial.number, value)
     except UpdateFinishedTrialError: return "stale"   # taken for dead (no heartbeat in time) and queued again meanwhile
@@ -552,7 +553,7 @@ def run_group_trials(study, # the trials' study
         done = subprocess.run([sys.executable, "-c", _CALL, json.dumps(dict(function=spec["function"], kwargs=kwargs))],
                               cwd=str(cwd or os.getcwd()), capture_output=True, text=True)
     error = None if done.returncode == 0 else f"the group's process failed ({spec['function']}):\n{done.stderr[-5000:]}"
-    return [record_trial(study, t, out, objective, start, error) for t, out in zip(trials, outs)]
+    return [record_trial(study, t, out, objective, start, error, share=len(trials)) for t, out in zip(trials, outs)]
 
 # %% ../nbs/41_sweep.ipynb #583789fd
 def _next_trial(studies):
