@@ -339,8 +339,8 @@ def props12_claims(data: ReportData, best) -> list:
     curves = data.records.get("tau_curves")
     title = "MSE(GR-MCK) ≤ MSE(ST-GS) for every K"
     if curves is None or not len(curves): return [verdict("props12.mse", title, "not run", "no toy MSE curves")]
-    ref = curves[curves.estimator == "st-gs"].set_index(["run", "point", "tau"])
-    gr = curves[curves.estimator.str.fullmatch(r"gr-mc\d+")].join(ref[["mse", "mse_se"]], on=["run", "point", "tau"], rsuffix="_st")
+    keys, ref = ["run", "point", "tau"], curves[curves.estimator == "st-gs"]
+    gr = curves[curves.estimator.str.fullmatch(r"gr-mc\d+")].merge(ref[keys + ["mse", "mse_se"]], on=keys, how="left", suffixes=("", "_st"))
     z = (gr.mse - gr.mse_st) / (gr.mse_se ** 2 + gr.mse_se_st ** 2) ** 0.5
     lower, higher = int((z < -4).sum()), int((z > 4).sum())
     return [verdict("props12.mse", title, "holds" if higher == 0 else "does not hold",
@@ -438,9 +438,11 @@ def clip_claims(data: ReportData, best) -> list:
         acc = lambda est, t: (cell_value(best, "test accuracy", estimator=est, tau=t, clip=clip) or (math.nan,))[0]
         st_low, st_high, gr_low = acc("st-gs", 0.01), acc("st-gs", 1.0), acc("gr-mc100", 0.01)
         se = 2 * math.hypot(accuracy_se(st_low, n), accuracy_se(gr_low, n)) if not math.isnan(st_low + gr_low) else math.nan
-        found[clip] = (st_high - st_low > se, gr_low - st_low > se)
-        lines.append(f"clip {clip:g}: ST-GS {100 * st_low:.1f}% at τ = 0.01, {100 * st_high:.1f}% at τ = 1; GR-MC100 {100 * gr_low:.1f}% at τ = 0.01")
-    if 0.0 not in found: return [verdict("clip.gap", title, "not run", "no run without clipping")]
+        pct = lambda v: "not run" if math.isnan(v) else f"{100 * v:.1f}%"
+        found[clip] = None if math.isnan(st_low + st_high + gr_low) else (st_high - st_low > se, gr_low - st_low > se)
+        lines.append(f"clip {clip:g}: ST-GS {pct(st_low)} at τ = 0.01, {pct(st_high)} at τ = 1; GR-MC100 {pct(gr_low)} at τ = 0.01")
+    if found.get(0.0) is None:
+        return [verdict("clip.gap", title, "not run", "; ".join(lines) or "no run without clipping")]
     collapse, rescue = found[0.0]
     return [verdict("clip.gap", title, "holds" if collapse and rescue else "partly" if collapse or rescue else "does not hold", "; ".join(lines) + " (2 s.e. decide)")]
 
