@@ -4,7 +4,7 @@
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #79643f45
 from __future__ import annotations
-import copy, json, math, time
+import json, math, time
 from pathlib import Path
 import torch
 from torch import nn
@@ -12,7 +12,7 @@ import torch.nn.functional as F
 from tqdm.auto import tqdm
 from ..core import resolve_device
 from ..data.listops import encode_listops
-from ..models.treelstm import GumbelTreeLSTM, BinaryTreeLSTMCell, compose_tree, greedy_choice, merges_to_tree
+from ..models.treelstm import GumbelTreeLSTM, compose_children, compose_tree, greedy_choice, merges_to_tree
 from .listops import resolve_params, load_splits, bracket_f1, baselines, evaluate, paper_accuracy
 from .groups import GroupEstimator, _per_run
 from .checkpoints import save_checkpoint, load_checkpoint
@@ -66,9 +66,7 @@ class GroupTreeLSTM(nn.Module):
 
 def _cell(group, hl, cl, hr, cr, R):
     "`BinaryTreeLSTMCell.forward` with each run's weights; states (R B, m, H)."
-    i, fl, fr, u, o = group._linear(torch.cat([hl, hr], -1).unflatten(0, (R, -1)), "cell.linear").flatten(0, 1).chunk(5, -1)
-    c = torch.sigmoid(fl + 1) * cl + torch.sigmoid(fr + 1) * cr + torch.sigmoid(i) * torch.tanh(u)
-    return torch.sigmoid(o) * torch.tanh(c), c
+    return compose_children(group._linear(torch.cat([hl, hr], -1).unflatten(0, (R, -1)), "cell.linear").flatten(0, 1), cl, cr)
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #66c182bd
 class GroupListOpsTraining:

@@ -8,7 +8,17 @@ import torch
 from torch import nn
 
 # %% auto #0
-__all__ = ['BinaryTreeLSTMCell', 'merge_step', 'greedy_choice', 'compose_tree', 'GumbelTreeLSTM', 'merges_to_tree']
+__all__ = ['compose_children', 'BinaryTreeLSTMCell', 'merge_step', 'greedy_choice', 'compose_tree', 'GumbelTreeLSTM',
+           'merges_to_tree']
+
+# %% ../../nbs/21_models.treelstm.ipynb #3e7a0daf
+def compose_children(gates: torch.Tensor, # the cell's linear map of the children's `[hl, hr]`, (..., 5 H)
+                     cl: torch.Tensor, cr: torch.Tensor, # the children's memories, each (..., H)
+                    ) -> tuple:
+    "The parent's `(h, c)` from the gates: input, a forget gate per child (biased by +1), update, output (Tai et al. 2015)."
+    i, fl, fr, u, o = gates.chunk(5, -1)
+    c = torch.sigmoid(fl + 1) * cl + torch.sigmoid(fr + 1) * cr + torch.sigmoid(i) * torch.tanh(u)
+    return torch.sigmoid(o) * torch.tanh(c), c
 
 # %% ../../nbs/21_models.treelstm.ipynb #a9d9386d
 class BinaryTreeLSTMCell(nn.Module):
@@ -17,9 +27,7 @@ class BinaryTreeLSTMCell(nn.Module):
                 ):
         super().__init__(); self.hidden, self.linear = hidden, nn.Linear(2 * hidden, 5 * hidden)
     def forward(self, hl, cl, hr, cr): # children, each (..., hidden)
-        i, fl, fr, u, o = self.linear(torch.cat([hl, hr], -1)).chunk(5, -1)
-        c = torch.sigmoid(fl + 1) * cl + torch.sigmoid(fr + 1) * cr + torch.sigmoid(i) * torch.tanh(u)
-        return torch.sigmoid(o) * torch.tanh(c), c
+        return compose_children(self.linear(torch.cat([hl, hr], -1)), cl, cr)
 
 # %% ../../nbs/21_models.treelstm.ipynb #b449d100
 def merge_step(h, c, # node states, each (B, m, H)
