@@ -11,10 +11,10 @@ from .runner import notebook_parameters, execute_notebook, find_experiment
 # %% auto #0
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'GROUP_WIN', 'write_demo_notebook', 'load_config', 'is_estimator',
            'check_section', 'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search',
-           'study_name', 'plan_runs', 'measured_seconds', 'group_gain', 'price_runs', 'cost_estimate', 'open_storage',
-           'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value', 'scalar_metrics', 'heartbeat', 'record_trial',
-           'run_trial', 'run_dir', 'best_configuration', 'plan_finals', 'resolve_group', 'claim_trials',
-           'run_group_trials', 'work', 'finished_runs', 'run_workers', 'sweep']
+           'study_name', 'plan_runs', 'measured_seconds', 'group_benchmark_rows', 'group_gain', 'price_runs',
+           'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
+           'scalar_metrics', 'heartbeat', 'record_trial', 'run_trial', 'run_dir', 'best_configuration', 'plan_finals',
+           'resolve_group', 'claim_trials', 'run_group_trials', 'work', 'finished_runs', 'run_workers', 'sweep']
 
 # %% ../nbs/41_sweep.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -246,15 +246,28 @@ def measured_seconds(spec: dict, # the scale's `cost` section
     return None, None
 
 # %% ../nbs/41_sweep.ipynb #cd575a74
-def group_gain(config: dict, # the sweep's config
-               device: str, # "cpu" or "cuda"
-               group: int, # runs trained together
-              ) -> float | None:
-    "The measured speed-up of `group` runs trained together on `device` (the mean `ratio_to_separate` of the config's group benchmark), or None if not measured."
+def group_benchmark_rows(config: dict, # the sweep's config
+                         device: str, # "cpu" or "cuda"
+                         scale: str | None = None, # keep only the rows of this scale's knob values (where the benchmark has the knob as a column)
+                        ) -> list | None:
+    "The grouped rows (not `separate`) of the config's group benchmark on `device`, or None if it was not measured there."
     spec = config.get("group")
     path = Path(spec["benchmark"].format(device=device)) if spec else None
     if path is None or not path.is_file(): return None
-    rows = [r for r in _csv_rows(path) if r["variant"] != "separate" and int(r["runs"]) == group]
+    rows = [r for r in _csv_rows(path) if r["variant"] != "separate"]
+    sc = config.get("scales", {}).get(scale, {}) if scale else {}
+    values = {**{k: [v] for k, v in sc.get("params", {}).items()}, **sc.get("cells", {}), **sc.get("grid", {})}
+    for knob, vs in values.items():
+        if rows and knob in rows[0]: rows = [r for r in rows if any(_same(r[knob], v) for v in vs)]
+    return rows
+
+def group_gain(config: dict, # the sweep's config
+               device: str, # "cpu" or "cuda"
+               group: int, # runs trained together
+               scale: str | None = None, # only the benchmark rows of this scale's knob values count
+              ) -> float | None:
+    "The measured speed-up of `group` runs trained together on `device` (the mean `ratio_to_separate` of the config's group benchmark), or None if not measured."
+    rows = [r for r in group_benchmark_rows(config, device, scale) or [] if int(r["runs"]) == group]
     variant = "graphed" if any(r["variant"] == "graphed" for r in rows) else "eager"
     ratios = [float(r["ratio_to_separate"]) for r in rows if r["variant"] == variant]
     return sum(ratios) / len(ratios) if ratios else None
@@ -270,7 +283,7 @@ def price_runs(config: dict, # a checked config
     "`priced` runs, their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
     from gumbel_rao.runner import experiment_presets
     spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
-    gain = group_gain(config, device, group) if group > 1 else 1.0
+    gain = group_gain(config, device, group, scale) if group > 1 else 1.0
     out = dict(priced=0, seconds=0.0, not_measured=0, files=[])
     for r in runs:
         r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
@@ -495,20 +508,17 @@ GROUP_WIN = 1.25   # grouping counts as a win when its run-steps per second beat
 def resolve_group(group, # "auto", or the number of runs to train together
                   config: dict, # the sweep's config
                   device: str = "auto", # where the runs train ("auto": CUDA when present)
+                  scale: str | None = None, # the sweep's scale: only the benchmark rows of its knobs' values count
                  ) -> int:
     "Runs per job: `group` as given, or for 'auto' the group size whose measured speed beats separate runs by `GROUP_WIN` (1 where none does, or none was measured)."
-    import csv
     if group != "auto":
         if isinstance(group, bool) or not isinstance(group, int) or group < 1:
             raise ValueError(f"group must be 'auto' or an integer >= 1, got {group!r}")
         return group
-    spec = config.get("group")
-    if not spec: return 1
     from gumbel_rao.core import resolve_device
     dev = resolve_device(device).type
-    path = Path(spec["benchmark"].format(device=dev))
-    if not path.is_file(): return 1
-    with open(path, newline="") as f: rows = [r for r in csv.DictReader(f) if r["variant"] != "separate"]
+    rows = group_benchmark_rows(config, dev, scale)
+    if not rows: return 1
     variant = "graphed" if dev == "cuda" and any(r["variant"] == "graphed" for r in rows) else "eager"
     gain = {}
     for r in rows:
@@ -659,7 +669,7 @@ def sweep(config_path: str | Path, # a YAML config
     "Run the sweep of `config_path` at `scale` (see above); returns `dict(sweep_dir, runs, complete, failed)`."
     config = load_config(config_path)
     notebook = check_config(config, nbs_path, Path(config_path).parent).absolute()
-    runs, group_size = plan_runs(config, scale), resolve_group(group, config)
+    runs, group_size = plan_runs(config, scale), resolve_group(group, config, scale=scale)
     studies = list(dict.fromkeys(r["study"] for r in runs))
     if dry_run:
         for r in runs: print(f"{r['study']}  {r['key']}  {json.dumps(r['point'])}")
