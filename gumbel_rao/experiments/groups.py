@@ -19,7 +19,7 @@ from .vae import (resolve_params, load_splits, init_training, gradient_variance,
                                         fit_minibatch_variance, _check_args, _final)
 
 # %% auto #0
-__all__ = ['GROUP_ESTIMATORS', 'GroupVAE', 'group_elbo', 'group_gumbel_rao_vjp', 'GroupEstimator', 'GroupTraining',
+__all__ = ['GROUP_ESTIMATORS', 'GroupVAE', 'group_elbo', 'group_gumbel_rao_vjp', 'GroupEstimator', 'GroupSteps', 'GroupTraining',
            'group_importance_bound', 'group_evaluate', 'new_host_state', 'group_checkpoint_parts',
            'save_group_checkpoint', 'load_group_checkpoint', 'train_group', 'run_group']
 
@@ -196,8 +196,35 @@ class GroupEstimator:
     def state_dict(self) -> dict: return dict(running_mean=self.running_mean.clone(), seen=self.seen.clone())
     def load_state_dict(self, sd: dict): self.running_mean.copy_(sd["running_mean"]); self.seen.copy_(sd["seen"])
 
+# %% ../../nbs/34_exp.groups.ipynb #6dcfd5b5
+class GroupSteps:
+    "Steps of a group, eager or replayed as a CUDA graph: mixed into a group's training state, which provides `step()` (one step of every run, no host reads), `device`, `data_gens`, `est_gens`, `iteration` and `graph` (None until captured)."
+    def capture(self, warmup: int = 3):
+        "Take `warmup` steps on a side stream, then capture one step in a CUDA graph; later `steps` replay it."
+        if self.device.type != "cuda": raise RuntimeError("CUDA graphs need a CUDA device")
+        side = torch.cuda.Stream(self.device); side.wait_stream(torch.cuda.current_stream(self.device))
+        with torch.cuda.stream(side):
+            for _ in range(warmup): self.step()
+        torch.cuda.current_stream(self.device).wait_stream(side)
+        self.iteration += warmup
+        graph = torch.cuda.CUDAGraph()
+        for g in self.data_gens + self.est_gens: graph.register_generator_state(g)
+        with torch.cuda.graph(graph): self.step()
+        self.graph = graph
+
+    def run(self, n: int, # steps
+            graphs: bool = False, # replay a CUDA graph of the step (captured at the first call, after 3 eager steps)
+           ):
+        "Take `n` steps of every run."
+        if graphs and self.graph is None and n > 0:
+            w = min(3, n); self.capture(w); n -= w
+        for _ in range(n):
+            if self.graph is not None: self.graph.replay()
+            else: self.step()
+        self.iteration += n
+
 # %% ../../nbs/34_exp.groups.ipynb #5922959e
-class GroupTraining:
+class GroupTraining(GroupSteps):
     "The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator, generators, per-run flags."
     def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in seed, lr, tau
                  train: torch.Tensor, # training images, shape (N, x_dim), on `device`
@@ -245,30 +272,6 @@ class GroupTraining:
             self.diverged_at.copy_(torch.where(self.alive & ~alive, self.steps, self.diverged_at))
             self.alive.copy_(alive)
             self.loss_sum += torch.where(alive, mean.double(), 0.0)
-
-    def capture(self, warmup: int = 3):
-        "Take `warmup` steps on a side stream, then capture one step in a CUDA graph; later `steps` replay it."
-        if self.device.type != "cuda": raise RuntimeError("CUDA graphs need a CUDA device")
-        side = torch.cuda.Stream(self.device); side.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(side):
-            for _ in range(warmup): self.step()
-        torch.cuda.current_stream(self.device).wait_stream(side)
-        self.iteration += warmup
-        graph = torch.cuda.CUDAGraph()
-        for g in self.data_gens + self.est_gens: graph.register_generator_state(g)
-        with torch.cuda.graph(graph): self.step()
-        self.graph = graph
-
-    def run(self, n: int, # steps
-            graphs: bool = False, # replay a CUDA graph of the step (captured at the first call, after 3 eager steps)
-           ):
-        "Take `n` steps of every run."
-        if graphs and self.graph is None and n > 0:
-            w = min(3, n); self.capture(w); n -= w
-        for _ in range(n):
-            if self.graph is not None: self.graph.replay()
-            else: self.step()
-        self.iteration += n
 
 # %% ../../nbs/34_exp.groups.ipynb #8e6cb782
 @torch.no_grad()

@@ -14,7 +14,7 @@ from ..core import resolve_device
 from ..data.listops import encode_listops
 from ..models.treelstm import GumbelTreeLSTM, compose_children, compose_tree, greedy_choice, merges_to_tree
 from .listops import resolve_params, load_splits, bracket_f1, baselines, evaluate, paper_accuracy
-from .groups import GroupEstimator, _per_run
+from .groups import GroupEstimator, GroupSteps, _per_run
 from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
@@ -69,7 +69,7 @@ def _cell(group, hl, cl, hr, cr, R):
     return compose_children(group._linear(torch.cat([hl, hr], -1).unflatten(0, (R, -1)), "cell.linear").flatten(0, 1), cl, cr)
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #66c182bd
-class GroupListOpsTraining:
+class GroupListOpsTraining(GroupSteps):
     "The training state of a group of ListOps runs: model, SGD (lr 1, each run's gradient scaled by its lr), estimator, generators, per-run flags and window sums."
     def __init__(self, prms: list, # each run's parameters (as `listops.run` resolves them, plus seed, estimator, tau, k); they differ in seed and lr only
                  train: dict, # `encode_listops` of the training split, on `device`
@@ -129,30 +129,6 @@ class GroupListOpsTraining:
             step = torch.stack([loss.detach().double().mean(1), acc, norm, (norm > self.clip).double() if self.clip else torch.zeros_like(norm), torch.ones_like(norm)])
             self.sums += torch.where(ok, step, 0.0)
             self.norm_max.copy_(torch.where(ok, torch.maximum(self.norm_max, norm), self.norm_max))
-
-    def capture(self, warmup: int = 3):
-        "Take `warmup` steps on a side stream, then capture one step in a CUDA graph; later `run`s replay it."
-        if self.device.type != "cuda": raise RuntimeError("CUDA graphs need a CUDA device")
-        side = torch.cuda.Stream(self.device); side.wait_stream(torch.cuda.current_stream(self.device))
-        with torch.cuda.stream(side):
-            for _ in range(warmup): self.step()
-        torch.cuda.current_stream(self.device).wait_stream(side)
-        self.iteration += warmup
-        graph = torch.cuda.CUDAGraph()
-        for g in self.data_gens + self.est_gens: graph.register_generator_state(g)
-        with torch.cuda.graph(graph): self.step()
-        self.graph = graph
-
-    def run(self, n: int, # steps
-            graphs: bool = False, # replay a CUDA graph of the step (captured at the first call, after 3 eager steps)
-           ):
-        "Take `n` steps of every run."
-        if graphs and self.graph is None and n > 0:
-            w = min(3, n); self.capture(w); n -= w
-        for _ in range(n):
-            if self.graph is not None: self.graph.replay()
-            else: self.step()
-        self.iteration += n
 
     def window(self) -> list:
         "Each run's `listops` window row (mean loss, accuracy, gradient norm...) since the last call; resets the sums."
