@@ -281,17 +281,24 @@ def price_runs(config: dict, # a checked config
                group: int = 1, # runs trained together
               ) -> dict:
     "`priced` runs, their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
+    from collections import Counter
     from gumbel_rao.runner import experiment_presets
     spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
-    gain = group_gain(config, device, group, scale) if group > 1 else 1.0
-    out = dict(priced=0, seconds=0.0, not_measured=0, files=[])
+    per_study = Counter(r["study"] for r in runs)
+    sizes = sorted({int(r["runs"]) for r in group_benchmark_rows(config, device, scale) or []}) if group > 1 else []
+    def gain_of(study):   # a cell's runs train in groups of min(group, its runs), at the gain of the largest size measured up to that
+        n = min(group, per_study[study])
+        k = max((s for s in sizes if 1 < s <= n), default=None)
+        return 1.0 if n == 1 else group_gain(config, device, k, scale) if k else None
+    out, grouped = dict(priced=0, seconds=0.0, not_measured=0, files=[]), False
     for r in runs:
         r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
+        gain = gain_of(r["study"])
         seconds, file = measured_seconds(spec, r, scale, device, gain) if gain else (None, None)
         if seconds is None: out["not_measured"] += 1; continue
-        out["priced"] += 1; out["seconds"] += seconds
+        out["priced"] += 1; out["seconds"] += seconds; grouped |= gain != 1.0
         if file not in out["files"]: out["files"].append(file)
-    if out["priced"] and group > 1: out["files"].append(config["group"]["benchmark"].format(device=device))   # the speed-up's source
+    if grouped: out["files"].append(config["group"]["benchmark"].format(device=device))   # the speed-up's source
     return out
 
 # %% ../nbs/41_sweep.ipynb #6f2ed85e
