@@ -185,25 +185,31 @@ def paper_layout(best, # from `best_per_cell`
                  paper: dict, # the config's `paper` section: table, match, metric[, factor]
                  what: str = "value", # "value": `ours ± s.e. (paper)`; "spread": min–max over the search draws
                  rows: list | None = None, # the published rows (default: the package's `paper_results(paper["table"])`)
+                 fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob that is not a cell knob is compared here
+                 split: list | None = None, # cell knobs that the paper's table has no column for: one row per estimator and value
                 ):
     "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's, `not run` where we have none."
+    import itertools
     import pandas as pd
     from gumbel_rao.data.paper import paper_results
     rows = rows if rows is not None else paper_results(paper["table"])
     cols = [c for c in paper["match"] if c != "estimator"]
     f, m = paper.get("factor", 1), paper["metric"]
-    table = {}
-    for r in rows:
-        hit = best
+    table, fixed, split = {}, fixed or {}, [k for k in split or [] if k in best]
+    parts = [(k if isinstance(k, tuple) else (k,), g) for k, g in best.groupby(split, sort=True)] if split and len(best) else [((), best)]
+    for r, (values, part) in itertools.product(rows, parts):   # the paper's rows in order, each split by the extra knobs
+        hit = part
         for column, knob in paper["match"].items():
-            hit = hit[[_same(v, r[column]) for v in hit[knob]]] if len(hit) and knob in hit else hit.iloc[0:0]
+            if len(hit) and knob in hit: hit = hit[[_same(v, r[column]) for v in hit[knob]]]
+            elif not (knob in fixed and _same(fixed[knob], r[column])): hit = hit.iloc[0:0]
         header = ", ".join(COLUMN_NAMES.get(c, c + " {}").format(r[c]) for c in cols)
+        label = r["label"] + ("" if not values else " (" + ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in zip(split, values)) + ")")
         if not len(hit): text = f"not run ({r['value']:.1f})"
         elif what == "spread": text = f"{f * hit.iloc[0][m + '_min']:.1f}–{f * hit.iloc[0][m + '_max']:.1f}"
         else:
             se = f * hit.iloc[0][m + "_se"]
             text = f"{f * hit.iloc[0][m]:.1f}" + ("" if math.isnan(se) else f" ± {se:.1f}") + f" ({r['value']:.1f})"
-        table.setdefault(r["label"], {})[header] = text
+        table.setdefault(label, {})[header] = text
     return pd.DataFrame.from_dict(table, orient="index").rename_axis("estimator").reset_index()
 
 def markdown_table(df, # a DataFrame
@@ -634,9 +640,11 @@ def render(folder: str | Path, # a report folder written by `collect`
              "The data: `runs.csv` (one row per run)" + "".join(f", `{n}.csv`" for n in report.get("records", {})) + ".", ""]
     if "paper" in config and len(best):
         p = config["paper"]
-        lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p)), "",
+        sc = config["scales"][data.scale]
+        layout = dict(fixed=sc.get("params", {}), split=[k for k in data.cell_keys if k not in p["match"].values()])
+        lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), "",
                   f"Ours, spread of the {p['metric']} over the {int(best.n_draws.max())} configurations searched per cell (min–max):", "",
-                  markdown_table(paper_layout(best, p, "spread")), ""]
+                  markdown_table(paper_layout(best, p, "spread", **layout)), ""]
     best.to_csv(folder / "best.csv", index=False)   # the numbers of the tables below, as data
     if len(best):
         shown = best.drop(columns=[c for c in best.columns if c.endswith(("_se", "_min", "_max")) or c in ("study",)])
