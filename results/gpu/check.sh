@@ -115,7 +115,19 @@ print("PASS")
 PYEOF
 part groups_listops_cuda_test 60 "$PY" - <<'PYEOF'
 import tempfile, torch
-from gumbel_rao.experiments.groups_listops import run_group
+from gumbel_rao.experiments.groups_listops import run_group, GroupListOpsTraining
+from gumbel_rao.experiments.listops import resolve_params, load_splits
+from gumbel_rao.data.listops import encode_listops
+dev, prm = torch.device("cuda"), resolve_params("smoke")
+splits = load_splits(prm["max_len"], prm["n_train"], prm["n_valid"], prm["n_test"], seed=0)
+train = {k: v.to(dev) for k, v in encode_listops(splits["train"]).items()}
+for name in ("st-gs", "gr-mc100"):
+    prms = [dict(prm, seed=s, lr=0.1, estimator=name, tau=0.5, k=None) for s in range(4)]
+    eager, graphed = GroupListOpsTraining(prms, train, dev), GroupListOpsTraining(prms, train, dev)
+    eager.run(20); graphed.run(20, graphs=True)
+    worst = max((a - b).abs().max().item() for a, b in zip(eager.params, graphed.params))
+    print(f"ListOps {name}: graphed vs eager, largest parameter difference after 20 steps {worst:.3g}")
+    assert graphed.graph is not None and worst < 1e-5, name
 with tempfile.TemporaryDirectory() as tmp:
     out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[0.1, 0.2, 0.05, 0.3], device="cuda",
                     estimator="gr-mc100", tau=0.01, progress=False)
