@@ -4,7 +4,7 @@
 
 # %% ../nbs/93_benchmarks.groups.ipynb #6e9d535f
 from __future__ import annotations
-import json, os, subprocess, sys
+import functools, json, os, subprocess, sys
 from pathlib import Path
 import torch
 from .core import resolve_device, check_count
@@ -154,8 +154,9 @@ def measure(estimators, batches, runs, hidden: tuple, device, repeats: int = 3, 
     return rows
 
 # %% ../nbs/93_benchmarks.groups.ipynb #db20876a
+@functools.lru_cache(maxsize=None)
 def _listops_train(max_len, device):
-    "300 generated training expressions of at most `max_len` tokens, encoded, on `device`."
+    "300 generated training expressions of at most `max_len` tokens, encoded, on `device` (generated once per length; read only)."
     splits = listops.load_splits(max_len, 300, 20, 20, seed=0)
     return {k: v.to(device) for k, v in encode_listops(splits["train"]).items()}
 

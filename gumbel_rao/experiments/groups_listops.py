@@ -87,10 +87,8 @@ class GroupListOpsTraining(GroupSteps):
         self.opt = torch.optim.SGD(self.params, lr=1.0)
         self.data_gens = [torch.Generator(device=self.device).manual_seed(prm["seed"]) for prm in prms]   # on CPU: `listops.train`'s stream
         self.est_gens = [torch.Generator(device=self.device).manual_seed(prm["seed"] + 1) for prm in prms]
-        label = p0["estimator"]
-        self.est = GroupEstimator(label, [prm["tau"] for prm in prms], self.est_gens)
-        self.train = train
-        self.width = train["ids"].shape[1]                                                              # static: the split's longest
+        self.est = GroupEstimator(p0["estimator"], [prm["tau"] for prm in prms], self.est_gens)
+        self.train = train                                                    # ids padded to the split's longest: static shapes
         self.lr = torch.tensor([float(prm["lr"]) for prm in prms], device=self.device)
         self.clip = float(p0["clip"])
         self.alive = torch.ones(R, dtype=torch.bool, device=self.device)
@@ -262,12 +260,12 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
     if not train_group(tr, host, splits, ckpt, stop_after, graphs, progress): return [dict(stopped=True, iteration=tr.iteration)] * runs
     t_train = (time.perf_counter() - t0) / runs
     diverged, results = tr.diverged_at.tolist(), []
+    with torch.no_grad():                                                 # training is over: each run's best model, tested at once
+        for p, b in zip(tr.params, host["best_weights"]): p.copy_(b)
+    tests = group_evaluate(tr.model, splits["test"], dev)
     base = baselines(splits["test"], splits["train"])
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
-    for r, (prm, out) in enumerate(zip(prms, outs)):
-        model = GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"], mlp_hidden=prm["mlp_hidden"]).to(dev)
-        model.load_state_dict(tr.model.run_state_dict(r, host["best_weights"]))
-        test = evaluate(model, splits["test"], dev)
+    for r, (prm, out, test) in enumerate(zip(prms, outs, tests)):
         metrics = dict(params=dict(_identity(prm), iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev), group=runs),
                        test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=host["best"][r]["iteration"],
                        best_valid_accuracy=host["best"][r]["valid_accuracy"], diverged_at=None if diverged[r] < 0 else diverged[r],
