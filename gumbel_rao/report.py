@@ -746,7 +746,7 @@ def cost_table(scale: str, # "smoke", "cpu" or "paper"
         for device in ("cpu", "cuda"):
             for n in dict.fromkeys([1, group]):
                 p = price_runs(config, scale, runs, notebook, device, n)
-                rows.append(dict(config=config["name"], device=device, group=n, runs=len(runs), priced=p["priced"], hours=p["seconds"] / 3600,
+                rows.append(dict(config=config["name"], device=device, group=n, runs=p["runs"], priced=p["priced"], hours=p["seconds"] / 3600,
                                  not_measured=p["not_measured"], files=", ".join(p["files"])))
     table = pd.DataFrame(rows)
     total = table.groupby(["device", "group"], sort=False)[["runs", "priced", "hours", "not_measured"]].sum().reset_index().assign(config="all", files="")

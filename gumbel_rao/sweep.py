@@ -4,15 +4,15 @@
 
 # %% ../nbs/41_sweep.ipynb #d0bd55f8
 from __future__ import annotations
-import ast, contextlib, itertools, json, math, os, re, subprocess, sys, threading, time, traceback, warnings
+import ast, contextlib, functools, importlib, itertools, json, math, os, re, subprocess, sys, threading, time, traceback, warnings
 from pathlib import Path
 from .runner import notebook_parameters, execute_notebook, find_experiment
 
 # %% auto #0
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'GROUP_WIN', 'write_demo_notebook', 'load_config', 'is_estimator',
            'check_section', 'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search',
-           'study_name', 'plan_runs', 'measured_seconds', 'group_benchmark_rows', 'group_gain', 'price_runs',
-           'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
+           'study_name', 'plan_runs', 'work_seconds', 'measured_seconds', 'group_benchmark_rows', 'group_gain',
+           'price_runs', 'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
            'scalar_metrics', 'heartbeat', 'record_trial', 'run_trial', 'run_dir', 'best_configuration', 'plan_finals',
            'resolve_group', 'claim_trials', 'run_group_trials', 'work', 'finished_runs', 'run_workers', 'sweep']
 
@@ -139,8 +139,11 @@ def check_scale(spec: dict, # config["scales"][scale]
         check_knob(name, None, declared, f"{where}.search.space.{name}"); search_distribution(dist, f"{where}.search.space.{name}")
     if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
         raise ValueError(f"config key {where}.seeds must be a non-empty list of integers, got {spec.get('seeds')}")
-    cost = check_section(spec.get("cost", {}), dict(steps=dict, runs=dict), f"{where}.cost")
+    cost = check_section(spec.get("cost", {}), dict(steps=dict, work=dict, runs=dict), f"{where}.cost")
     if "steps" in cost: check_section(cost["steps"], dict(file=str, match=dict, where=dict, column=str, unit=(int, float)), f"{where}.cost.steps", ("file", "match", "column"))
+    if "work" in cost:
+        for name, table in check_section(cost["work"], dict(function=str, tables=dict), f"{where}.cost.work", ("function", "tables"))["tables"].items():
+            check_section(table, dict(file=str, column=str, unit=(int, float)), f"{where}.cost.work.tables.{name}", ("file", "column"))
     if "runs" in cost: check_section(cost["runs"], dict(file=str, scale=str), f"{where}.cost.runs", ("file", "scale"))
     if "final" in spec:
         final = check_section(spec["final"], dict(params=dict), f"{where}.final", ("params",))
@@ -220,8 +223,33 @@ def _same(a, b) -> bool:
     except (TypeError, ValueError): return str(a) == str(b)
 
 def _csv_rows(path: Path) -> list:
+    "The rows of a CSV file as dicts (read once per version of the file)."
+    st = Path(path).stat()
+    return _read_csv(str(path), st.st_mtime_ns, st.st_size)
+
+@functools.lru_cache(maxsize=64)
+def _read_csv(path: str, mtime_ns: int, size: int) -> list:
     import csv
     with open(path, newline="") as f: return list(csv.DictReader(f))
+
+def work_seconds(work: dict, # the scale's `cost.work` section
+                 run: dict, # a run (`plan_runs`, or a final run of `price_runs`)
+                 scale: str, device: str,
+                 gain: float = 1.0, # the measured speed-up of training together, dividing the items of training
+                ) -> tuple:
+    "`(seconds, files)` of the work `run` does (`function(scale=..., **knobs)`), from the measured tables; `(None, None)` if any item was not measured."
+    module, name = work["function"].split(":")
+    items = getattr(importlib.import_module(module), name)(**dict(run["params"], scale=scale))
+    seconds, files = 0.0, []
+    for item in items:
+        table = work["tables"].get(item["table"])
+        path = Path(table["file"].format(device=device)) if table else None
+        rows = _csv_rows(path) if path and path.is_file() else []
+        row = next((r for r in rows if all(_same(r.get(col), v) for col, v in item["knobs"].items())), None)
+        if row is None: return None, None
+        seconds += item["count"] * float(row[table["column"]]) * table.get("unit", 1.0) / (gain if item["training"] else 1.0)
+        if str(path) not in files: files.append(str(path))
+    return seconds, files
 
 def measured_seconds(spec: dict, # the scale's `cost` section
                      run: dict, # a run from `plan_runs`, with `iterations` in its params (or the preset's, see `price_runs`)
@@ -229,20 +257,23 @@ def measured_seconds(spec: dict, # the scale's `cost` section
                      device: str, # "cpu" or "cuda"
                      gain: float = 1.0, # the measured speed-up of training together (1: alone)
                     ) -> tuple:
-    "`(seconds, file)` of one run on `device`, from its measured training step or its measured whole run; `(None, None)` if neither was measured."
-    step = spec.get("steps")
-    if step and run["params"].get("iterations"):
+    "`(seconds, files)` of one run on `device`, from its measured training step, its work or its measured whole run; `(None, None)` if none was measured."
+    step, stage = spec.get("steps"), run.get("stage", "search")
+    if step and stage == "search" and run["params"].get("iterations"):
         path = Path(step["file"].format(device=device))
         if path.is_file():
             for row in _csv_rows(path):
                 if all(_same(row.get(col), run["params"].get(knob)) for col, knob in step["match"].items()) and \
                         all(_same(row.get(col), v) for col, v in step.get("where", {}).items()):
-                    return run["params"]["iterations"] * float(row[step["column"]]) * step.get("unit", 1.0) / gain, str(path)
+                    return run["params"]["iterations"] * float(row[step["column"]]) * step.get("unit", 1.0) / gain, [str(path)]
+    if spec.get("work"):
+        seconds, files = work_seconds(spec["work"], run, scale, device, gain)
+        if seconds is not None: return seconds, files
     whole = spec.get("runs")
     if whole and device == "cpu" and whole.get("scale") == scale and gain == 1.0 and Path(whole["file"]).is_file():
         seconds = [float(r["seconds"]) for r in _csv_rows(Path(whole["file"]))
-                   if r["study"] == run["study"] and r.get("stage", "search") == "search" and r["state"] == "complete" and r["seconds"]]
-        if seconds: return sum(seconds) / len(seconds), whole["file"]
+                   if r["study"] == run["study"] and r.get("stage", "search") == stage and r["state"] == "complete" and r["seconds"]]
+        if seconds: return sum(seconds) / len(seconds), [whole["file"]]
     return None, None
 
 # %% ../nbs/41_sweep.ipynb #cd575a74
@@ -280,24 +311,31 @@ def price_runs(config: dict, # a checked config
                device: str, # "cpu" or "cuda"
                group: int = 1, # runs trained together
               ) -> dict:
-    "`priced` runs, their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
+    "`runs` (the search runs and the final runs), the `priced` ones and their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
     from collections import Counter
     from gumbel_rao.runner import experiment_presets
     spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
     per_study = Counter(r["study"] for r in runs)
+    if not config.get("group"): group = 1   # a config that cannot train runs together runs them alone (see `work`)
     sizes = sorted({int(r["runs"]) for r in group_benchmark_rows(config, device, scale) or []}) if group > 1 else []
     def gain_of(study):   # a cell's runs train in groups of min(group, its runs), at the gain of the largest size measured up to that
         n = min(group, per_study[study])
         k = max((s for s in sizes if 1 < s <= n), default=None)
         return 1.0 if n == 1 else group_gain(config, device, k, scale) if k else None
-    out, grouped = dict(priced=0, seconds=0.0, not_measured=0, files=[]), False
+    final = config["scales"][scale].get("final")
+    if final:   # one final run per cell and seed, from the cell's first run (the chosen draw's knobs do not change its work)
+        first = {}
+        for r in runs: first.setdefault(r["study"], r)
+        runs = list(runs) + [dict(r, key=f"final-seed{s}", stage="final", params={**r["params"], **final["params"], "seed": s, "resume_from": "final"})
+                             for r in first.values() for s in config["scales"][scale].get("seeds", [0])]
+    out, grouped = dict(runs=len(runs), priced=0, seconds=0.0, not_measured=0, files=[]), False
     for r in runs:
         r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
         gain = gain_of(r["study"])
-        seconds, file = measured_seconds(spec, r, scale, device, gain) if gain else (None, None)
+        seconds, files = measured_seconds(spec, r, scale, device, gain) if gain else (None, None)
         if seconds is None: out["not_measured"] += 1; continue
         out["priced"] += 1; out["seconds"] += seconds; grouped |= gain != 1.0
-        if file not in out["files"]: out["files"].append(file)
+        out["files"] += [f for f in files if f not in out["files"]]
     if grouped: out["files"].append(config["group"]["benchmark"].format(device=device))   # the speed-up's source
     return out
 
@@ -318,7 +356,7 @@ def cost_estimate(config: dict, # a checked config
             unit = "GPU" if device == "cuda" else "CPU"
             measured = (f"{p['priced']} runs priced, {p['seconds'] / 3600:.3g} {unit}-hours, {p['seconds'] / 3600 / workers:.3g} h wall with "
                         f"{workers} worker(s) (from {', '.join(p['files'])})") if p["priced"] else "not measured"
-            lines.append(f"{device}, {how}: {measured}" + (f"; {p['not_measured']} of {len(runs)} runs not measured" if p["not_measured"] and p["priced"] else ""))
+            lines.append(f"{device}, {how}: {measured}" + (f"; {p['not_measured']} of {p['runs']} runs not measured" if p["not_measured"] and p["priced"] else ""))
     return "\n".join(lines)
 
 # %% ../nbs/41_sweep.ipynb #872cb74b

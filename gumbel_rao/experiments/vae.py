@@ -11,7 +11,7 @@ from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive, sample_one_hot
 from ..estimators import make_estimator, estimator_label, estimator_from_label
 from ..exact import gradient_stats
-from ..data.mnist import load_binarized_mnist
+from ..data.mnist import load_binarized_mnist, MNIST_FILES
 from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, importance_bound
 from .scales import resolve_scale, check_presets
 from .checkpoints import save_checkpoint, load_checkpoint
@@ -20,7 +20,7 @@ from .checkpoints import save_checkpoint, load_checkpoint
 __all__ = ['PRESETS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step', 'evaluate',
            'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
            'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
-           'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run']
+           'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run', 'run_work']
 
 # %% ../../nbs/31_exp.vae.ipynb #a290c5f0
 PRESETS = check_presets({
@@ -391,3 +391,37 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
                                **seconds, total=round(time.perf_counter() - t0, 2)))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics
+
+# %% ../../nbs/31_exp.vae.ipynb #ff34e7ad
+def run_work(scale: str = "smoke", # the preset the run starts from
+             estimator: str = "gr-mc100", # training estimator
+             arity: int = 16, # categories per latent variable
+             batch_size: int = 200, # training minibatch size
+             resume_from: str | None = None, # a finished run's folder: evaluation only
+             **knobs, # the other knobs of `run`; those that do not change the work (lr, tau, seed, ...) are ignored
+            ) -> list:
+    "The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the table row's key), `count`, `training`."
+    prm = resolve_params(scale, **{k: v for k, v in knobs.items() if k in PRESETS[scale]})
+    size = lambda split, n: min(n, MNIST_FILES[split][0]) if n else MNIST_FILES[split][0]
+    items = []
+    def add(table, count, training=False, **key):
+        if count: items.append(dict(table=table, knobs=dict(arity=arity, **key), count=int(count), training=training))
+    names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
+    xb = prm["variance_batch"] or batch_size
+    if resume_from is None:
+        n = prm["iterations"]
+        points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: at 0, every eval_every, at the end
+        add("step", n, True, batch_size=batch_size, estimator=estimator)
+        add("bound", len(points) * size("valid", prm["valid_examples"]) * prm["valid_m"])
+        tracked = sum(1 for p in points if prm["variance_every"] and p % prm["variance_every"] == 0)
+        for name in names: add("draw", tracked * prm["variance_draws"], batch_size=xb, estimator=name, kind="fixed")
+    n_test = size("test", prm["test_examples"])
+    add("bound", n_test * prm["test_m"])
+    if prm["compare_m"]: add("bound", min(prm["compare_examples"], n_test) * (prm["test_m"] + prm["compare_m"]))
+    if prm["mse_taus"]:
+        add("bound", prm["reference_groups"] * prm["reference_samples"] * xb)
+        for name in names: add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
+    for b in prm["prop3_batches"]:
+        for k in prm["prop3_ks"]:
+            add("draw", prm["prop3_draws"], batch_size=b, estimator=estimator_label("gr-mck", dict(k=k)), kind="minibatch")
+    return items

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # GPU check, run by hand when a GPU is lent (never part of CI): every experiment at smoke scale with device=cuda,
 # the CUDA tests of 34_exp.groups (graphed and eager steps agree), a ListOps group (35_exp.groups_listops) on CUDA, and the benchmarks of 93_benchmarks.groups (eager
-# and graphed) and 91_benchmarks.vae at cpu scale on CUDA. Everything goes under results/gpu/out/; a summary is
+# and graphed) and 91_benchmarks.vae at cpu scale on CUDA (into results/benchmarks/vae/cuda/, the tables `gumbel-rao sweep --dry-run` prices
+# Table 2 from). Everything else goes under results/gpu/out/; a summary is
 # printed at the end and written to results/gpu/out/summary.txt. Each part has a timeout and the whole stays under
 # 8 minutes (DEADLINE seconds) on one H100-class GPU.
 #
@@ -141,9 +142,9 @@ from gumbel_rao.benchmarks_groups import run
 import pandas as pd
 res = run(out_dir='$OUT/bench_groups', scale='cpu', device='cuda')
 for part in ('vae', 'listops'): print(part); print(pd.DataFrame(res[part]['rows']).to_string())"
-part bench_vae 90 "$PY" -c "
+part bench_vae 150 "$PY" -c "
 from gumbel_rao.benchmarks_vae import run
-res = run(out_dir='$OUT/bench_vae', scale='cpu', device='cuda')
+res = run(out_dir='results/benchmarks/vae/cuda', scale='cpu', device='cuda')   # with steps.csv, draws.csv, bound.csv: the VAE's CUDA prices
 print({k: res[k] for k in ('step_seconds', 'ratio_to_st_gs', 'bound_samples_per_second')})"
 
 # ---- summary ---------------------------------------------------------------------------------------------------------
