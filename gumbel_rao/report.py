@@ -13,8 +13,8 @@ __all__ = ['COLUMN_NAMES', 'VERDICTS', 'MARGIN_NATS', 'FIG1_TITLES', 'PLATEAU_NA
            'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect', 'ReportData', 'mean_se',
            'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'verdict', 'cell_value', 'table2_claims',
            'accuracy_se', 'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims',
-           'pd_concat', 'clip_claims', 'sgd_claims', 'new_figure', 'save_figure', 'fig1_figure', 'fig2_figure',
-           'prop3_figure', 'curves_figure', 'trees_figure', 'check_report', 'render', 'write_report',
+           'pd_concat', 'clip_claims', 'sgd_claims', 'report_claims', 'new_figure', 'save_figure', 'fig1_figure',
+           'fig2_figure', 'prop3_figure', 'curves_figure', 'trees_figure', 'check_report', 'render', 'write_report',
            'committed_claims', 'status_markdown', 'embed_report', 'committed_report', 'cost_table', 'reproduce']
 
 # %% ../nbs/42_report.ipynb #3555e00a
@@ -154,13 +154,16 @@ def drawn_columns(data: ReportData) -> list:
 
 # %% ../nbs/42_report.ipynb #9da3c06c
 def best_per_cell(data: ReportData) :
-    "One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`, objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), and the spread of the first metric over the draws."
+    "One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`, objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), the spread of the first metric over the draws, and whether the cell is `complete` (every planned search run finished, and its final evaluation where the scale has one)."
     import pandas as pd
     runs, labels, rows = data.runs, list(data.config.get("metrics", {})), []
     if not len(runs): return pd.DataFrame()
     done = runs[runs.state == "complete"]
     search = done[done.stage == "search"]
     drawn = drawn_columns(data)
+    sc = data.config["scales"][data.scale]
+    per_study = data.planned / math.prod(len(v) for v in sc.get("cells", {}).values())   # every cell plans the same runs
+    finished = runs[(runs.stage == "search") & ~runs.state.isin(["running", "waiting"])].groupby("study").run.nunique()
     for study, cell in search.groupby("study", sort=False):
         tags = cell.run.str.rsplit("-seed", n=1).str[0]
         means = cell.groupby(tags, sort=False)["objective"].mean()
@@ -170,7 +173,8 @@ def best_per_cell(data: ReportData) :
         shown = finals if len(finals) else best
         row = dict(study=study, **best.iloc[0][data.cell_keys].to_dict(), tag=tag, **best.iloc[0][drawn].dropna().to_dict(),
                    n_seeds=len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
-                   iterations=best.iterations.iloc[0] if "iterations" in best else None)
+                   iterations=best.iterations.iloc[0] if "iterations" in best else None,
+                   complete=bool(finished.get(study, 0) >= per_study and (len(finals) or "final" not in sc)))
         row["objective"], row["objective_se"] = mean_se(best.objective)
         for label in labels:
             row[label], row[f"{label}_se"] = mean_se(shown[label])
@@ -188,7 +192,7 @@ def paper_layout(best, # from `best_per_cell`
                  fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob that is not a cell knob is compared here
                  split: list | None = None, # cell knobs that the paper's table has no column for: one row per estimator and value
                 ):
-    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's, `not run` where we have none."
+    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's (`*`: its search is not finished), `not run` where we have none."
     import itertools
     import pandas as pd
     from gumbel_rao.data.paper import paper_results
@@ -208,7 +212,7 @@ def paper_layout(best, # from `best_per_cell`
         elif what == "spread": text = f"{f * hit.iloc[0][m + '_min']:.1f}–{f * hit.iloc[0][m + '_max']:.1f}"
         else:
             se = f * hit.iloc[0][m + "_se"]
-            text = f"{f * hit.iloc[0][m]:.1f}" + ("" if math.isnan(se) else f" ± {se:.1f}") + f" ({r['value']:.1f})"
+            text = f"{f * hit.iloc[0][m]:.1f}" + ("" if math.isnan(se) else f" ± {se:.1f}") + ("" if hit.iloc[0].get("complete", True) else "*") + f" ({r['value']:.1f})"
         table.setdefault(label, {})[header] = text
     return pd.DataFrame.from_dict(table, orient="index").rename_axis("estimator").reset_index()
 
@@ -470,6 +474,14 @@ def sgd_claims(data: ReportData, best) -> list:
 CLAIMS = dict(table1=table1_claims, table2=table2_claims, fig1=fig1_claims, props12=props12_claims, prop3=prop3_claims,
               fig2=fig2_claims, clip=clip_claims, sgd=sgd_claims)
 
+# %% ../nbs/42_report.ipynb #dc1ff5b4
+def report_claims(data: ReportData, # a report's data
+                  best=None, # from `best_per_cell` (computed when None)
+                 ) -> list:
+    "The verdicts of the config's `report.claims`, on the finished cells only (a cell whose search is not finished says nothing yet)."
+    best = best_per_cell(data) if best is None else best
+    return [c for name in data.config.get("report", {}).get("claims", []) for c in CLAIMS[name](data, best[best.complete] if len(best) else best)]
+
 # %% ../nbs/42_report.ipynb #195865f4
 def new_figure(width: float, height: float, ncols: int = 1, layout: str | None = None):
     "A matplotlib `Figure` with `ncols` axes, made without pyplot (no global state); `layout='constrained'` leaves room for a colour bar."
@@ -646,15 +658,16 @@ def render(folder: str | Path, # a report folder written by `collect`
         p = config["paper"]
         sc = config["scales"][data.scale]
         layout = dict(fixed=sc.get("params", {}), split=[k for k in data.cell_keys if k not in p["match"].values()])
-        lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), "",
-                  f"Ours, spread of the {p['metric']} over the {int(best.n_draws.max())} configurations searched per cell (min–max):", "",
+        lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), ""]
+        if not best.complete.all(): lines += ["\\* The cell's search is not finished: the best of the runs so far, left out of the claims below.", ""]
+        lines += [f"Ours, spread of the {p['metric']} over the {int(best.n_draws.max())} configurations searched per cell (min–max):", "",
                   markdown_table(paper_layout(best, p, "spread", **layout)), ""]
     best.to_csv(folder / "best.csv", index=False)   # the numbers of the tables below, as data
     if len(best):
         shown = best.drop(columns=[c for c in best.columns if c.endswith(("_se", "_min", "_max")) or c in ("study",)])
         for label in ["objective", *config.get("metrics", {})]: shown[label] = [_fmt_pm(m, s) for m, s in zip(best[label], best[f"{label}_se"])]
         lines += ["## The selected configuration of each cell", "", markdown_table(shown), ""]
-    claims = [c for name in report.get("claims", []) for c in CLAIMS[name](data, best)]
+    claims = report_claims(data, best)
     pd.DataFrame(claims, columns=["claim", "paper_claim", "title", "verdict", "evidence"]).to_csv(folder / "claims.csv", index=False)
     if claims: lines += ["## The paper's claims", "", "| claim | verdict | evidence |", "|---|---|---|"] + [f"| {c['title']} | **{c['verdict']}** | {c['evidence']} |" for c in claims] + [""]
     for name in report.get("figures", []):

@@ -173,14 +173,14 @@ def _read_csv(path):
 def test_reproduction_page_lists_every_claim_with_its_committed_verdicts(site):
     "Every claim of the paper has its section; each committed verdict is what the committed data gives, and is on the page."
     from gumbel_rao.data.paper import paper_claims
-    from gumbel_rao.report import ReportData, best_per_cell, CLAIMS, check_report
+    from gumbel_rao.report import ReportData, report_claims
     page = "".join(site[1]["reproduction.html"].text)
     for c in paper_claims(): assert c["title"] in page and c["id"] in site[1]["reproduction.html"].ids
     reports = sorted((ROOT / "results/reports").glob("*/report.json"))
     assert reports, "no committed report"
     for r in reports:
         data = ReportData.read(r.parent)
-        fresh = [v for name in check_report(data.config).get("claims", []) for v in CLAIMS[name](data, best_per_cell(data))]
+        fresh = report_claims(data)
         committed = _read_csv(r.parent / "claims.csv") if fresh else None
         assert not fresh or [(v["claim"], v["verdict"], v["evidence"]) for v in fresh] == \
             list(committed[["claim", "verdict", "evidence"]].fillna("").itertuples(index=False, name=None)), \
