@@ -236,19 +236,23 @@ def work_seconds(work: dict, # the scale's `cost.work` section
                  run: dict, # a run (`plan_runs`, or a final run of `price_runs`)
                  scale: str, device: str,
                  gain: float = 1.0, # the measured speed-up of training together, dividing the items of training
+                 parts: dict | None = None, # if given: each table's seconds are added to it (when the whole run is measured)
                 ) -> tuple:
     "`(seconds, files)` of the work `run` does (`function(scale=..., **knobs)`), from the measured tables; `(None, None)` if any item was not measured."
     module, name = work["function"].split(":")
     items = getattr(importlib.import_module(module), name)(**dict(run["params"], scale=scale))
-    seconds, files = 0.0, []
+    seconds, files, mine = 0.0, [], {}
     for item in items:
         table = work["tables"].get(item["table"])
         path = Path(table["file"].format(device=device)) if table else None
         rows = _csv_rows(path) if path and path.is_file() else []
         row = next((r for r in rows if all(_same(r.get(col), v) for col, v in item["knobs"].items())), None)
         if row is None: return None, None
-        seconds += item["count"] * float(row[table["column"]]) * table.get("unit", 1.0) / (gain if item["training"] else 1.0)
+        t = item["count"] * float(row[table["column"]]) * table.get("unit", 1.0) / (gain if item["training"] else 1.0)
+        seconds += t; mine[item["table"]] = mine.get(item["table"], 0.0) + t
         if str(path) not in files: files.append(str(path))
+    if parts is not None:
+        for k, v in mine.items(): parts[k] = parts.get(k, 0.0) + v
     return seconds, files
 
 def measured_seconds(spec: dict, # the scale's `cost` section
@@ -256,6 +260,7 @@ def measured_seconds(spec: dict, # the scale's `cost` section
                      scale: str, # the sweep's scale
                      device: str, # "cpu" or "cuda"
                      gain: float = 1.0, # the measured speed-up of training together (1: alone)
+                     parts: dict | None = None, # see `work_seconds`
                     ) -> tuple:
     "`(seconds, files)` of one run on `device`, from its measured training step, its work or its measured whole run; `(None, None)` if none was measured."
     step, stage = spec.get("steps"), run.get("stage", "search")
@@ -267,7 +272,7 @@ def measured_seconds(spec: dict, # the scale's `cost` section
                         all(_same(row.get(col), v) for col, v in step.get("where", {}).items()):
                     return run["params"]["iterations"] * float(row[step["column"]]) * step.get("unit", 1.0) / gain, [str(path)]
     if spec.get("work"):
-        seconds, files = work_seconds(spec["work"], run, scale, device, gain)
+        seconds, files = work_seconds(spec["work"], run, scale, device, gain, parts)
         if seconds is not None: return seconds, files
     whole = spec.get("runs")
     if whole and device == "cpu" and whole.get("scale") == scale and gain == 1.0 and Path(whole["file"]).is_file():
@@ -311,7 +316,7 @@ def price_runs(config: dict, # a checked config
                device: str, # "cpu" or "cuda"
                group: int = 1, # runs trained together
               ) -> dict:
-    "`runs` (the search runs and the final runs), the `priced` ones and their `seconds`, the runs `not_measured`, and the `files` the figures come from, on `device`."
+    "`runs` (the search runs and the final runs), the `priced` ones and their `seconds`, the runs `not_measured`, the `files` the figures come from, on `device`, and the seconds of each part (`parts`, for runs priced from their work)."
     from collections import Counter
     from gumbel_rao.runner import experiment_presets
     spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
@@ -328,11 +333,11 @@ def price_runs(config: dict, # a checked config
         for r in runs: first.setdefault(r["study"], r)
         runs = list(runs) + [dict(r, key=f"final-seed{s}", stage="final", params={**r["params"], **final["params"], "seed": s, "resume_from": "final"})
                              for r in first.values() for s in config["scales"][scale].get("seeds", [0])]
-    out, grouped = dict(runs=len(runs), priced=0, seconds=0.0, not_measured=0, files=[]), False
+    out, grouped = dict(runs=len(runs), priced=0, seconds=0.0, not_measured=0, files=[], parts={}), False
     for r in runs:
         r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
         gain = gain_of(r["study"])
-        seconds, files = measured_seconds(spec, r, scale, device, gain) if gain else (None, None)
+        seconds, files = measured_seconds(spec, r, scale, device, gain, out["parts"]) if gain else (None, None)
         if seconds is None: out["not_measured"] += 1; continue
         out["priced"] += 1; out["seconds"] += seconds; grouped |= gain != 1.0
         out["files"] += [f for f in files if f not in out["files"]]
