@@ -9,9 +9,9 @@ from importlib.resources import files
 from pathlib import Path
 
 # %% auto #0
-__all__ = ['INT_PATTERN', 'FLOAT_PATTERN', 'UsageError', 'parameters_cells', 'parameterized_notebooks', 'notebook_parameters',
-           'yaml_loader', 'read_yaml', 'kernel_name', 'check_parameters', 'execute_notebook', 'default_dir',
-           'find_experiment', 'experiment_presets']
+__all__ = ['INT_PATTERN', 'FLOAT_PATTERN', 'QUIET_KERNEL', 'UsageError', 'parameters_cells', 'parameterized_notebooks',
+           'notebook_parameters', 'yaml_loader', 'read_yaml', 'kernel_name', 'check_parameters', 'execute_notebook',
+           'default_dir', 'find_experiment', 'experiment_presets']
 
 # %% ../nbs/40_runner.ipynb #d6cc9e7a
 class UsageError(ValueError):
@@ -103,6 +103,8 @@ def check_parameters(path: str | Path, # a parameterized notebook
     return declared
 
 # %% ../nbs/40_runner.ipynb #a2c6bb45
+QUIET_KERNEL = ["--IPKernelApp.log_level=CRITICAL"]   # a shutdown interrupts the kernel, which may log "KeyboardInterrupt caught" on our stderr; cells' errors reach the notebook, not this log
+
 def execute_notebook(path: str | Path, # the notebook to run
                      out_dir: str | Path, # folder for the executed copy; the notebook's own `out_dir` parameter points here too
                      parameters: dict | None = None, # values for the notebook's parameters (unknown names raise)
@@ -122,8 +124,7 @@ def execute_notebook(path: str | Path, # the notebook to run
                        connection_file=os.path.join(sockets, "kernel.json"))
         papermill.execute_notebook(str(path), str(output), parameters=parameters, kernel_name=kernel_name(path),
                                    cwd=str(cwd or os.getcwd()), progress_bar=progress, iopub_timeout=1,
-                                   config=Config(KernelManager=manager, NotebookClient=dict(shutdown_kernel="immediate")))
-    # immediate: a graceful shutdown interrupts the idle kernel, which then logs a KeyboardInterrupt on stderr
+                                   config=Config(KernelManager=manager, NotebookClient=dict(shutdown_kernel="immediate", extra_arguments=QUIET_KERNEL)))
     return output
 
 # %% ../nbs/40_runner.ipynb #7d0559a3
