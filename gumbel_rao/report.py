@@ -253,7 +253,8 @@ def table2_claims(data: ReportData, best) -> list:
     cols = sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
     v = lambda est, a, b: (cell_value(best, m, estimator=est, arity=a, batch_size=b) or (math.nan,))[0]
     grs = ("gr-mc10", "gr-mc100", "gr-mc1000")
-    gain = {c: v("st-gs", *c) - min(v(g, *c) for g in grs) for c in cols}
+    nanmin = lambda xs: min((x for x in xs if not math.isnan(x)), default=math.nan)   # the cells that were run
+    gain = {c: v("st-gs", *c) - nanmin(v(g, *c) for g in grs) for c in cols}
     ok = {c: g for c, g in gain.items() if not math.isnan(g)}
     if not ok: out.append(verdict("table2.gr_beats_st_gs", "GR-MCK beats ST-GS, most at small batch and high arity", "not run", "no column has ST-GS and GR-MCK"))
     else:
@@ -266,16 +267,16 @@ def table2_claims(data: ReportData, best) -> list:
     if not binary or "gs" not in names: out.append(verdict("table2.gs_best_binary", "GS is best for binary latents", "not run", "no arity-2 column with GS"))
     else:   # against the estimators of the column that were run; one not run yet keeps "holds" at "partly"
         planned = data.config["scales"][data.scale].get("cells", {}).get("estimator", names)
-        gaps = {c: v("gs", *c) - min(v(e, *c) for e in names if e != "gs") for c in binary}
+        gaps = {c: v("gs", *c) - nanmin(v(e, *c) for e in names if e != "gs") for c in binary}
         missing = {c: [e for e in planned if math.isnan(v(e, *c))] for c in binary}
         status = "holds" if all(g < -MARGIN_NATS for g in gaps.values()) else "partly" if any(g < MARGIN_NATS for g in gaps.values()) else "does not hold"
-        status = "partly" if status == "holds" and any(missing.values()) else status
+        status = "not run" if all(math.isnan(g) for g in gaps.values()) else "partly" if status == "holds" and any(missing.values()) else status
         out.append(verdict("table2.gs_best_binary", "GS is best for binary latents", status,
                            "; ".join(f"B = {b}: GS − best other = {g:+.1f} nats" + (f" ({', '.join(e.upper() for e in missing[(a, b)])} not run)" if missing[(a, b)] else "")
                                      for (a, b), g in gaps.items())))
     trail = {}
     for c in cols:
-        ref = min((v(e, *c) for e in ("st-gs",) + grs), default=math.nan)
+        ref = nanmin(v(e, *c) for e in ("st-gs",) + grs)
         trail[c] = {e: v(e, *c) - ref for e in ("reinforce", "st") if not math.isnan(v(e, *c) - ref)}
     flags = [d > MARGIN_NATS for t in trail.values() for d in t.values()]
     status = "not run" if not flags else "holds" if all(flags) else "partly" if any(flags) else "does not hold"
