@@ -9,6 +9,7 @@ from pathlib import Path
 import torch
 from .core import resolve_device, check_count
 from .timing import median_seconds
+from .benchmarks_vae import write_rows
 from .experiments.vae import resolve_params, init_training, train_step
 from .experiments.groups import GroupTraining
 from .experiments import listops
@@ -224,6 +225,5 @@ def _write(folder, name, meta, rows):
     folder.mkdir(parents=True, exist_ok=True)
     out = dict(params=meta, rows=rows)
     (folder / f"{name}.json").write_text(json.dumps(out, indent=1))
-    cols = list(rows[0])
-    (folder / f"{name}.csv").write_text("\n".join([",".join(cols)] + [",".join("" if r[c] is None else str(r[c]) for c in cols) for r in rows]) + "\n")
+    write_rows(folder / f"{name}.csv", rows)
     return out

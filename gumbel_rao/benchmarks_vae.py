@@ -128,7 +128,7 @@ def write_rows(path: str | Path, # a CSV file to write
     "Write `rows` as a CSV with a header; returns the path."
     path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0])); w.writeheader(); w.writerows(rows)
+        w = csv.DictWriter(f, fieldnames=list(rows[0]), lineterminator="\n"); w.writeheader(); w.writerows(rows)
     return path
 
 # %% ../nbs/91_benchmarks.vae.ipynb #77053141
