@@ -4,9 +4,9 @@
 
 # %% ../nbs/42_report.ipynb #0efaa0a5
 from __future__ import annotations
-import json, math
+import collections, json, math
 from pathlib import Path
-from .sweep import open_storage, sweep, load_config, check_config, run_dir, write_demo_notebook, _same, resolve_group
+from .sweep import open_storage, sweep, load_config, check_config, run_dir, write_demo_notebook, _same, resolve_group, plan_runs
 
 # %% auto #0
 __all__ = ['COLUMN_NAMES', 'VERDICTS', 'MARGIN_NATS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'FIGURES', 'sweep_info',
@@ -32,7 +32,7 @@ def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.sweep.sw
 # %% ../nbs/42_report.ipynb #136e2c2b
 def load_runs(sweep_dir: str | Path, # a folder written by `gumbel_rao.sweep.sweep`
              ):
-    "A DataFrame of the sweep's runs, one row per run key: study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
+    "A DataFrame of the sweep's runs, one row per run key (runs retired from the plan left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
     import optuna, pandas as pd
     info = sweep_info(sweep_dir)
     storage, rows = open_storage(info["storage"]), {}
@@ -40,7 +40,7 @@ def load_runs(sweep_dir: str | Path, # a folder written by `gumbel_rao.sweep.swe
         for t in sorted(optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False), key=lambda t: t.number):
             state = dict(COMPLETE="complete", FAIL="failed" if "traceback" in t.user_attrs else "lost").get(t.state.name)
             key = (name, t.user_attrs.get("run"))
-            if state is None or key in rows and (rows[key]["state"] == "complete" or state == "lost"): continue
+            if state is None or "retired" in t.user_attrs or key in rows and (rows[key]["state"] == "complete" or state == "lost"): continue
             a = t.user_attrs
             rows[key] = dict(study=name, run=key[1], tag=key[1].rsplit("-seed", 1)[0], stage=a.get("stage", "search"),
                              seed=a["params"]["seed"], state=state, value=t.value, params=a["params"], point=a["point"],
@@ -162,7 +162,7 @@ def best_per_cell(data: ReportData) :
     search = done[done.stage == "search"]
     drawn = drawn_columns(data)
     sc = data.config["scales"][data.scale]
-    per_study = data.planned / math.prod(len(v) for v in sc.get("cells", {}).values())   # every cell plans the same runs
+    per_study = collections.Counter(r["study"] for r in plan_runs(data.config, data.scale))   # a cell's search may have fewer draws
     finished = runs[(runs.stage == "search") & ~runs.state.isin(["running", "waiting"])].groupby("study").run.nunique()
     for study, cell in search.groupby("study", sort=False):
         tags = cell.run.str.rsplit("-seed", n=1).str[0]
@@ -174,7 +174,7 @@ def best_per_cell(data: ReportData) :
         row = dict(study=study, **best.iloc[0][data.cell_keys].to_dict(), tag=tag, **best.iloc[0][drawn].dropna().to_dict(),
                    n_seeds=len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
                    iterations=best.iterations.iloc[0] if "iterations" in best else None,
-                   complete=bool(finished.get(study, 0) >= per_study and (len(finals) or "final" not in sc)))
+                   complete=bool(finished.get(study, 0) >= per_study.get(study, math.inf) and (len(finals) or "final" not in sc)))
         row["objective"], row["objective_se"] = mean_se(best.objective)
         for label in labels:
             row[label], row[f"{label}_se"] = mean_se(shown[label])
@@ -661,7 +661,9 @@ def render(folder: str | Path, # a report folder written by `collect`
         layout = dict(fixed=sc.get("params", {}), split=[k for k in data.cell_keys if k not in p["match"].values()])
         lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), ""]
         if not best.complete.all(): lines += ["\\* The cell's search is not finished: the best of the runs so far, left out of the claims below.", ""]
-        lines += [f"Ours, spread of the {p['metric']} over the {int(best.n_draws.max())} configurations searched per cell (min–max):", "",
+        counts = sorted({int(n) for n in best.n_draws})
+        searched = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]} (`n_draws` below)"
+        lines += [f"Ours, spread of the {p['metric']} over the {searched} configurations searched per cell (min–max):", "",
                   markdown_table(paper_layout(best, p, "spread", **layout)), ""]
     best.to_csv(folder / "best.csv", index=False)   # the numbers of the tables below, as data
     if len(best):

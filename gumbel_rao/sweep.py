@@ -11,10 +11,11 @@ from .runner import notebook_parameters, execute_notebook, find_experiment
 # %% auto #0
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'GROUP_WIN', 'write_demo_notebook', 'load_config', 'is_estimator',
            'check_section', 'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search',
-           'study_name', 'plan_runs', 'work_seconds', 'measured_seconds', 'group_benchmark_rows', 'group_gain',
-           'price_runs', 'cost_estimate', 'open_storage', 'enqueue_runs', 'claim_trial', 'is_duplicate', 'metric_value',
-           'scalar_metrics', 'heartbeat', 'record_trial', 'run_trial', 'run_dir', 'best_configuration', 'plan_finals',
-           'resolve_group', 'claim_trials', 'run_group_trials', 'work', 'finished_runs', 'run_workers', 'sweep']
+           'study_name', 'n_draws', 'plan_runs', 'work_seconds', 'measured_seconds', 'group_benchmark_rows',
+           'group_gain', 'price_runs', 'cost_estimate', 'open_storage', 'enqueue_runs', 'retire_runs', 'claim_trial',
+           'is_duplicate', 'metric_value', 'scalar_metrics', 'heartbeat', 'record_trial', 'run_trial', 'run_dir',
+           'best_configuration', 'plan_finals', 'resolve_group', 'claim_trials', 'run_group_trials', 'work',
+           'finished_runs', 'run_workers', 'write_sweep_info', 'sweep']
 
 # %% ../nbs/41_sweep.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -133,8 +134,13 @@ def check_scale(spec: dict, # config["scales"][scale]
         for name, values in check_section(spec.get(part, {}), {n: list for n in spec.get(part, {})}, f"{where}.{part}").items():
             if not values: raise ValueError(f"config key {where}.{part}.{name!r} is an empty grid: give at least one value")
             for v in values: check_knob(name, v, declared, f"{where}.{part}.{name}")
-    search = check_section(spec.get("search", dict(n_trials=1, space={})), dict(n_trials=int, seed=int, space=dict), f"{where}.search", ("n_trials", "space"))
+    search = check_section(spec.get("search", dict(n_trials=1, space={})), dict(n_trials=int, seed=int, space=dict, n_trials_by=dict), f"{where}.search", ("n_trials", "space"))
     if search["n_trials"] < 1: raise ValueError(f"config key {where}.search.n_trials must be >= 1")
+    for axis, counts in check_section(search.get("n_trials_by", {}), {a: dict for a in spec.get("cells", {})}, f"{where}.search.n_trials_by").items():
+        for value, n in counts.items():
+            if value not in spec["cells"][axis]:
+                raise ValueError(f"config key {where}.search.n_trials_by.{axis}.{value} is not a value of {where}.cells.{axis}: {spec['cells'][axis]}")
+            if type(n) is not int or n < 1: raise ValueError(f"config key {where}.search.n_trials_by.{axis}.{value} must be an integer >= 1, got {n!r}")
     for name, dist in search["space"].items():
         check_knob(name, None, declared, f"{where}.search.space.{name}"); search_distribution(dist, f"{where}.search.space.{name}")
     if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
@@ -197,19 +203,26 @@ def study_name(name: str, scale: str, cell: dict) -> str:
     "The study of one table cell, e.g. `vae/paper/estimator=st-gs,arity=2`."
     return f"{name}/{scale}/" + (",".join(f"{k}={v}" for k, v in cell.items()) or "all")
 
+def n_draws(search: dict, # a scale's `search` section
+            cell: dict, # one table cell, `{knob: value}`
+           ) -> int:
+    "How many search draws `cell` runs: its `n_trials_by` entry, else `n_trials`."
+    counts = [by[cell[axis]] for axis, by in search.get("n_trials_by", {}).items() if cell.get(axis) in by]
+    return min(counts) if counts else search["n_trials"]
+
 def plan_runs(config: dict, # a checked config
               scale: str, # "smoke", "cpu" or "paper"
              ) -> list:
     "Every run of the sweep at `scale`: dicts with `study`, `cell`, `key`, `point` (grid point or draw) and `params`."
     if scale not in config["scales"]: raise ValueError(f"config {config['name']!r} has no scale {scale!r}; it has {sorted(config['scales'])}")
-    spec = config["scales"][scale]
-    points = [(f"grid{i:02d}", p) for i, p in enumerate(_product(spec["grid"]))] if spec.get("grid") else []
-    if spec.get("search"):
-        s = spec["search"]
-        points += [(f"draw{i:02d}", p) for i, p in enumerate(sample_search(s["space"], s["n_trials"], s.get("seed", 0)))]
+    spec, s = config["scales"][scale], config["scales"][scale].get("search")
+    grid = [(f"grid{i:02d}", p) for i, p in enumerate(_product(spec["grid"]))] if spec.get("grid") else []
+    cells = _product(spec.get("cells", {}))
+    most = max(n_draws(s, c) for c in cells) if s else 0
+    draws = [(f"draw{i:02d}", p) for i, p in enumerate(sample_search(s["space"], most, s.get("seed", 0)))] if s else []
     runs = []
-    for cell in _product(spec.get("cells", {})):
-        for tag, point in points or [("base", {})]:
+    for cell in cells:
+        for tag, point in grid + draws[:n_draws(s, cell) if s else 0] or [("base", {})]:
             for seed in spec.get("seeds", [0]):
                 params = {**spec.get("params", {}), **cell, **point, "seed": seed, "scale": scale}
                 runs.append(dict(study=study_name(config["name"], scale, cell), cell=cell, key=f"{tag}-seed{seed}", point=point,
@@ -418,6 +431,25 @@ def enqueue_runs(storage, # from `open_storage`
                                 stage=run.get("stage", "search"))))
             added += 1
     return added
+
+# %% ../nbs/41_sweep.ipynb #a820a31d
+def retire_runs(storage, # from `open_storage`
+                runs: list, # the whole plan of the studies in it, from `plan_runs`
+               ) -> int:
+    "End the waiting search trials of `runs`' studies whose key `runs` no longer plans (state FAIL, user attribute `retired`); returns how many."
+    import optuna
+    from optuna.trial import TrialState
+    retired = 0
+    for name, group in itertools.groupby(runs, key=lambda r: r["study"]):
+        keys, study = {r["key"] for r in group}, optuna.load_study(study_name=name, storage=storage)
+        for t in study.get_trials(deepcopy=False, states=(TrialState.WAITING,)):
+            if t.user_attrs.get("stage", "search") != "search" or t.user_attrs.get("run") in keys: continue
+            try:
+                if not storage.set_trial_state_values(t._trial_id, state=TrialState.RUNNING): continue
+            except optuna.exceptions.UpdateFinishedTrialError: continue   # a worker claimed it first
+            storage.set_trial_user_attr(t._trial_id, "retired", "not in the plan of the sweep's config")
+            storage.set_trial_state_values(t._trial_id, state=TrialState.FAIL); retired += 1
+    return retired
 
 # %% ../nbs/41_sweep.ipynb #385e462e
 def claim_trial(study, # an Optuna study on an RDB storage
@@ -702,6 +734,20 @@ def run_workers(work_kwargs: dict, # the arguments of `work` (without `on_done`)
     if cluster is not None: cluster.close()
     bar.n = done(); bar.close()
 
+# %% ../nbs/41_sweep.ipynb #3a038895
+def write_sweep_info(sweep_dir: str | Path, # the sweep's folder
+                     config: dict, # the checked config
+                     scale: str, # "smoke", "cpu" or "paper"
+                     storage: str, # the store's SQLAlchemy URL
+                     notebook: str | Path, # the experiment notebook
+                     runs: list, # the plan, from `plan_runs`
+                    ) -> Path:
+    "Write `sweep.json`, what a report reads of the sweep: the config, the scale, the store, the notebook, the studies and the planned runs."
+    path = Path(sweep_dir) / "sweep.json"
+    path.write_text(json.dumps(dict(config=config, scale=scale, storage=storage, notebook=str(notebook),
+                                    studies=list(dict.fromkeys(r["study"] for r in runs)), runs=len(runs)), indent=1))
+    return path
+
 # %% ../nbs/41_sweep.ipynb #03a3ff14
 def sweep(config_path: str | Path, # a YAML config
           scale: str = "smoke", # "smoke", "cpu" or "paper"
@@ -728,8 +774,9 @@ def sweep(config_path: str | Path, # a YAML config
     sweep_dir = Path(out or f"runs/sweeps/{config['name']}/{scale}").absolute()
     sweep_dir.mkdir(parents=True, exist_ok=True)
     storage = storage or f"sqlite:///{sweep_dir / 'store.db'}"
-    (sweep_dir / "sweep.json").write_text(json.dumps(dict(config=config, scale=scale, storage=storage, notebook=str(notebook), studies=studies, runs=len(runs)), indent=1))
+    write_sweep_info(sweep_dir, config, scale, storage, notebook, runs)
     enqueue_runs(open_storage(storage, heartbeat_interval, grace_period), runs, config["objective"]["direction"], retry_failed)
+    retire_runs(open_storage(storage, heartbeat_interval, grace_period), runs)
     final = config["scales"][scale].get("final")
     kwargs = dict(storage_url=storage, study_names=studies, notebook=str(notebook), sweep_dir=str(sweep_dir), objective=config["objective"]["metric"],
                   cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period,
