@@ -7,23 +7,36 @@
 # 8 minutes (DEADLINE seconds) on one H100-class GPU.
 #
 #   bash results/gpu/check.sh            # from anywhere; runs in the repository root
+#   REHEARSE=1 bash results/gpu/check.sh # the same parts on this machine's CPU with .venv: the benchmarks at smoke scale,
+#                                        # no CUDA graphs, everything under /tmp/gpu-check-rehearsal (nothing committed
+#                                        # is touched); to find a broken part before a GPU's minutes are spent on it
+#   REHEARSE=1 CALL_RUN=1 bash results/gpu/check.sh   # the same, the experiments through run() as on a machine without papermill
 #
-# The environment: a venv .venv-gpu with a CUDA build of torch. Where the package registry is reachable it is made
-# as `python3 -m venv .venv-gpu && pip install torch==2.14.1 && pip install -e ".[experiments]"`. Without a network
-# (the device machines here have none) it is made on top of the machine's own CUDA torch
-# (`--system-site-packages`) with this package installed without dependencies, plus any wheels carried in .whl/;
-# what is then missing (papermill for `gumbel-rao run`, say) is reported, and the experiments are run by calling
-# their `run()` functions directly instead of through their notebooks.
+# On a device machine whose runner returns only what is under $OUT (the `device` tool), the outputs are also copied
+# there at the end, at their paths in the repository: copy them back with `cp -r <files>/results .`.
+#
+# The environment: a Python with a CUDA build of torch, and this package from the repository (PYTHONPATH, no install):
+# .venv-gpu if it exists, else the machine's own python3 (the device machines here: torch, numpy, tqdm, pandas, PyYAML,
+# matplotlib, and no network), plus any wheels carried in .whl/. Where no such Python exists but the package registry
+# is reachable, .venv-gpu is made (`pip install torch==2.14.1 -e ".[experiments]"`). Without papermill the experiments
+# are run by calling their `run()` functions instead of executing their notebooks.
 set -u
 cd "$(dirname "$0")/../.." || exit 1
-ROOT=$(pwd); OUT=results/gpu/out; mkdir -p "$OUT"
-DEADLINE=${DEADLINE:-470}; START=$(date +%s)
+ROOT=$(pwd); BACK=${OUT:-}   # the device runner's folder of files to return, if any
+if [[ -n ${REHEARSE:-} ]]; then
+  DEV=cpu; GRAPHS=False; OUT=${REHEARSAL_OUT:-/tmp/gpu-check-rehearsal}; BENCH_SCALE=smoke; DEADLINE=${DEADLINE:-1800}; SLOW=4
+  BENCH_GROUPS=$OUT/bench_groups; BENCH_VAE=$OUT/bench_vae; rm -rf "$OUT"
+else
+  DEV=cuda; GRAPHS=True; OUT=results/gpu/out; BENCH_SCALE=cpu; DEADLINE=${DEADLINE:-470}; SLOW=1
+  BENCH_GROUPS=results/benchmarks/groups/cuda; BENCH_VAE=results/benchmarks/vae/cuda   # where --dry-run prices CUDA from
+fi
+mkdir -p "$OUT"; export DEV GRAPHS; START=$(date +%s)
 SUMMARY=()
 elapsed() { echo $(( $(date +%s) - START )); }
 say() { echo "[$(elapsed)s] $*"; }
 # part NAME LIMIT CMD...: run CMD with at most LIMIT seconds (less if the deadline is nearer), log to $OUT/NAME.log
 part() {
-  local name=$1 limit=$2; shift 2
+  local name=$1 limit=$(( $2 * SLOW )); shift 2
   local left=$(( DEADLINE - $(elapsed) - 5 ))
   (( left < limit )) && limit=$left
   if (( limit < 10 )); then SUMMARY+=("$name: SKIPPED (no time left)"); say "skip $name"; return; fi
@@ -38,33 +51,31 @@ part() {
 
 # ---- 1. the environment -------------------------------------------------------------------------------------------
 has_cuda() { [[ -x $1 ]] && "$1" -c "import torch, sys; sys.exit(0 if torch.cuda.is_available() else 1)" 2>/dev/null; }
-PY=.venv-gpu/bin/python
-setup() {
-  if has_cuda "$PY"; then echo "existing .venv-gpu has CUDA torch"; return 0; fi
-  rm -rf .venv-gpu
-  if timeout 20 python3 -m pip download --no-deps -d /tmp/probe --timeout 5 --retries 0 pip >/dev/null 2>&1; then
-    echo "registry reachable: a fresh venv with torch 2.14.1"
-    python3 -m venv .venv-gpu && .venv-gpu/bin/pip install -q torch==2.14.1 && .venv-gpu/bin/pip install -q -e ".[experiments]" \
-      && has_cuda "$PY" && return 0
-    echo "the fresh venv failed or has no CUDA torch; falling back to the machine's torch"; rm -rf .venv-gpu
-  fi
-  local base=""
+choose_python() {   # prints the Python to use
+  if [[ -n ${REHEARSE:-} ]]; then local p=${REHEARSE_PYTHON:-.venv/bin/python}; [[ -x $p ]] && echo "$p"; return; fi
+  has_cuda .venv-gpu/bin/python && { echo .venv-gpu/bin/python; return 0; }
+  local cand p
   for cand in python3 /opt/torch/.venv/bin/python3 /usr/bin/python3; do
-    local p; p=$(command -v "$cand" 2>/dev/null) || continue
-    if has_cuda "$p"; then base=$p; break; fi
+    p=$(command -v "$cand" 2>/dev/null) && has_cuda "$p" && { echo "$p"; return 0; }
   done
-  if [[ -z $base ]]; then echo "no python3 with a CUDA torch on this machine"; return 1; fi
-  echo "no registry: a venv on top of $base ($("$base" -c 'import torch; print(torch.__version__)'))"
-  "$base" -m venv --system-site-packages .venv-gpu || return 1
-  if [[ -d .whl ]]; then .venv-gpu/bin/pip install -q --no-index --no-deps .whl/*.whl || echo "some carried wheels failed"; fi
-  .venv-gpu/bin/pip install -q --no-index --no-deps --no-build-isolation -e . || return 1
-  has_cuda "$PY"
+  return 1
 }
-part setup 120 setup
-if ! has_cuda "$PY"; then printf '%s\n' "${SUMMARY[@]}"; echo "no CUDA environment: nothing else can run"; exit 1; fi
+make_venv() {   # only where no Python with CUDA torch exists
+  timeout 20 python3 -m pip download --no-deps -d /tmp/probe --timeout 5 --retries 0 pip >/dev/null 2>&1 || { echo "no registry"; return 1; }
+  rm -rf .venv-gpu && python3 -m venv .venv-gpu && .venv-gpu/bin/pip install -q torch==2.14.1 && .venv-gpu/bin/pip install -q -e ".[experiments]"
+}
+export -f has_cuda make_venv   # `timeout` runs programs, not shell functions
+PY=$(choose_python) || { part make_venv 300 bash -c make_venv; PY=$(choose_python); }
+if [[ -z $PY ]]; then printf '%s\n' "${SUMMARY[@]}"; echo "no Python with ${DEV} torch on this machine: nothing else can run"; exit 1; fi
+SITE=/tmp/gumbel-rao-site
+if [[ -d .whl ]] && ls .whl/*.whl >/dev/null 2>&1; then
+  "$PY" -m pip install -q --no-index --no-deps --no-compile --upgrade --target "$SITE" .whl/*.whl || echo "some carried wheels failed"
+fi
+export PYTHONPATH="$ROOT:$SITE${PYTHONPATH:+:$PYTHONPATH}"
+say "python: $PY"
 "$PY" - > "$OUT/environment.txt" 2>&1 <<'PYEOF'
 import importlib, torch
-print("torch", torch.__version__, "cuda", torch.version.cuda, "device", torch.cuda.get_device_name())
+print("torch", torch.__version__, "cuda", torch.version.cuda, "device", torch.cuda.get_device_name() if torch.cuda.is_available() else "cpu (rehearsal)")
 for name in ("numpy", "tqdm", "pandas", "yaml", "papermill", "nbclient", "ipykernel", "optuna", "matplotlib"):
     try: print(name, getattr(importlib.import_module(name), "__version__", "present"))
     except Exception as e: print(name, "MISSING", type(e).__name__)
@@ -73,28 +84,28 @@ cat "$OUT/environment.txt"
 export GUMBEL_RAO_CACHE=/tmp/gumbel-rao-cache PYTHONUNBUFFERED=1
 
 # ---- 2. every experiment at smoke scale on CUDA ---------------------------------------------------------------------
-if "$PY" -c "import papermill, ipykernel, yaml" 2>/dev/null; then
+if [[ -z ${CALL_RUN:-} ]] && "$PY" -c "import papermill, ipykernel, yaml" 2>/dev/null; then   # CALL_RUN=1: the run() path anyway
   for exp in toy vae listops atlas; do
-    part "exp_$exp" 60 .venv-gpu/bin/gumbel-rao run "$exp" -p scale smoke -p device cuda --out "$OUT/exp_$exp"
+    part "exp_$exp" 60 "$PY" -c "from gumbel_rao.cli import main; main()" run "$exp" -p scale smoke -p device "$DEV" --out "$OUT/exp_$exp"
   done
 else
-  echo "papermill/ipykernel missing: calling each experiment's run() instead of executing its notebook"
+  echo "calling each experiment's run() instead of executing its notebook (papermill or ipykernel missing, or CALL_RUN set)"
   for exp in toy vae listops atlas; do
     part "exp_$exp" 60 "$PY" -c "
 import json, importlib
 m = importlib.import_module('gumbel_rao.experiments.$exp')
 kw = dict(progress=False) if '$exp' in ('vae', 'listops', 'atlas') else {}
-out = m.run(out_dir='$OUT/exp_$exp', scale='smoke', device='cuda', **kw)
+out = m.run(out_dir='$OUT/exp_$exp', scale='smoke', device='$DEV', **kw)
 print(json.dumps(out, default=str)[:1500])"
   done
 fi
 
 # ---- 3. the CUDA tests of 34_exp.groups: graphed and eager steps agree; a group runs on CUDA end to end -------------
 part groups_cuda_test 75 "$PY" - <<'PYEOF'
-import tempfile, torch
+import os, tempfile, torch
 from gumbel_rao.experiments.vae import resolve_params, load_splits
 from gumbel_rao.experiments.groups import GroupTraining, run_group
-dev = torch.device("cuda")
+dev, graphs = torch.device(os.environ["DEV"]), os.environ["GRAPHS"] == "True"   # a rehearsal on CPU: eager twice
 data = {k: v.to(dev) for k, v in load_splits(1000, 100, 100).items()}
 def params(seed, lr, tau, estimator):
     prm = dict(resolve_params("smoke", lr=lr), estimator=estimator, tau=tau, arity=4, batch_size=20, optimizer="adam", momentum=0.9, seed=seed)
@@ -102,37 +113,37 @@ def params(seed, lr, tau, estimator):
 for name in ("st-gs", "gr-mc100", "reinforce"):
     prms = [params(s, 1e-3, 0.5 + 0.2 * s, name) for s in range(4)]
     eager, graphed = GroupTraining(prms, data["train"], dev), GroupTraining(prms, data["train"], dev)
-    eager.run(20); graphed.run(20, graphs=True)
-    assert graphed.graph is not None and graphed.iteration == 20
+    eager.run(20); graphed.run(20, graphs=graphs)
+    assert (graphed.graph is not None) == graphs and graphed.iteration == 20
     worst = max((a - b).abs().max().item() for a, b in zip(eager.params, graphed.params))
     print(f"{name}: graphed vs eager, largest parameter difference after 20 steps {worst:.3g}")
     assert worst < 1e-5, name
 with tempfile.TemporaryDirectory() as tmp:
-    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[1e-3, 2e-3, 1e30, 3e-3], tau=0.5, device="cuda",
+    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[1e-3, 2e-3, 1e30, 3e-3], tau=0.5, device=dev.type,
                     estimator="gr-mc100", arity=16, batch_size=20, progress=False)
-    print("run_group on CUDA:", [o.get("test_bound", o.get("failed")) for o in out])
+    print(f"run_group on {dev.type}:", [o.get("test_bound", o.get("failed")) for o in out])
     assert "failed" in out[2] and all("test_bound" in out[i] for i in (0, 1, 3))
 print("PASS")
 PYEOF
 part groups_listops_cuda_test 60 "$PY" - <<'PYEOF'
-import tempfile, torch
+import os, tempfile, torch
 from gumbel_rao.experiments.groups_listops import run_group, GroupListOpsTraining
 from gumbel_rao.experiments.listops import resolve_params, load_splits
 from gumbel_rao.data.listops import encode_listops
-dev, prm = torch.device("cuda"), resolve_params("smoke")
+dev, graphs, prm = torch.device(os.environ["DEV"]), os.environ["GRAPHS"] == "True", resolve_params("smoke")
 splits = load_splits(prm["max_len"], prm["n_train"], prm["n_valid"], prm["n_test"], seed=0)
 train = {k: v.to(dev) for k, v in encode_listops(splits["train"]).items()}
 for name in ("st-gs", "gr-mc100"):
     prms = [dict(prm, seed=s, lr=0.1, estimator=name, tau=0.5, k=None) for s in range(4)]
     eager, graphed = GroupListOpsTraining(prms, train, dev), GroupListOpsTraining(prms, train, dev)
-    eager.run(20); graphed.run(20, graphs=True)
+    eager.run(20); graphed.run(20, graphs=graphs)
     worst = max((a - b).abs().max().item() for a, b in zip(eager.params, graphed.params))
     print(f"ListOps {name}: graphed vs eager, largest parameter difference after 20 steps {worst:.3g}")
-    assert graphed.graph is not None and worst < 1e-5, name
+    assert (graphed.graph is not None) == graphs and worst < 1e-5, name
 with tempfile.TemporaryDirectory() as tmp:
-    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[0.1, 0.2, 0.05, 0.3], device="cuda",
+    out = run_group([f"{tmp}/r{i}" for i in range(4)], seeds=list(range(4)), lr=[0.1, 0.2, 0.05, 0.3], device=dev.type,
                     estimator="gr-mc100", tau=0.01, progress=False)
-    print("ListOps run_group on CUDA:", [(o["best_valid_accuracy"], o["test_accuracy"]) for o in out])
+    print(f"ListOps run_group on {dev.type}:", [(o["best_valid_accuracy"], o["test_accuracy"]) for o in out])
 print("PASS")
 PYEOF
 
@@ -140,14 +151,17 @@ PYEOF
 part bench_groups 170 "$PY" -c "
 from gumbel_rao.benchmarks_groups import run
 import pandas as pd
-res = run(out_dir='$OUT/bench_groups', scale='cpu', device='cuda')
+res = run(out_dir='$BENCH_GROUPS', scale='$BENCH_SCALE', device='$DEV')   # benchmarks.csv, listops.csv: the grouped CUDA prices
 for part in ('vae', 'listops'): print(part); print(pd.DataFrame(res[part]['rows']).to_string())"
 part bench_vae 150 "$PY" -c "
 from gumbel_rao.benchmarks_vae import run
-res = run(out_dir='results/benchmarks/vae/cuda', scale='cpu', device='cuda')   # with steps.csv, draws.csv, bound.csv: the VAE's CUDA prices
+res = run(out_dir='$BENCH_VAE', scale='$BENCH_SCALE', device='$DEV')   # steps.csv, draws.csv, bound.csv: the VAE's CUDA prices
 print({k: res[k] for k in ('step_seconds', 'ratio_to_st_gs', 'bound_samples_per_second')})"
 
 # ---- summary ---------------------------------------------------------------------------------------------------------
 { echo "GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(elapsed)s"; head -n 1 "$OUT/environment.txt"; printf '%s\n' "${SUMMARY[@]}"; } | tee "$OUT/summary.txt"
-[[ -f $OUT/bench_groups/benchmarks.csv ]] && { echo "group benchmark (run-steps per second; ratio to one run per process):"; cat "$OUT/bench_groups/benchmarks.csv"; }
+[[ -f $BENCH_GROUPS/benchmarks.csv ]] && { echo "group benchmark (run-steps per second; ratio to one run per process):"; cat "$BENCH_GROUPS/benchmarks.csv"; }
+if [[ -z ${REHEARSE:-} && -n $BACK && -d $BACK ]]; then   # what the device runner returns: the outputs at their repository paths
+  for d in "$OUT" "$BENCH_GROUPS" "$BENCH_VAE"; do [[ -d $d ]] && mkdir -p "$BACK/$(dirname "$d")" && cp -r "$d" "$BACK/$(dirname "$d")/"; done
+fi
 ! printf '%s\n' "${SUMMARY[@]}" | grep -qv ': ok'
