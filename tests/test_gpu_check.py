@@ -12,6 +12,6 @@ def test_gpu_check_rehearsal_passes_every_part(tmp_path):
     summary = (tmp_path / "out" / "summary.txt").read_text()
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
     parts = [line.split(":")[0] for line in summary.splitlines()[2:]]
-    assert parts == ["exp_toy", "exp_vae", "exp_listops", "exp_atlas", "groups_cuda_test", "groups_listops_cuda_test", "bench_groups", "bench_vae"], summary
+    assert parts == ["exp_toy", "exp_vae", "exp_listops", "exp_atlas", "groups_cuda_test", "groups_listops_cuda_test", "bench_groups", "bench_vae", "bench_listops"], summary
     assert all(": ok (" in line for line in summary.splitlines()[2:]), summary
-    assert (tmp_path / "out" / "bench_vae" / "steps.csv").exists() and (tmp_path / "out" / "bench_groups" / "benchmarks.csv").exists()
+    assert (tmp_path / "out" / "bench_vae" / "steps.csv").exists() and (tmp_path / "out" / "bench_listops" / "steps.csv").exists() and (tmp_path / "out" / "bench_groups" / "benchmarks.csv").exists()

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # GPU check, run by hand when a GPU is lent (never part of CI): every experiment at smoke scale with device=cuda,
 # the CUDA tests of 34_exp.groups (graphed and eager steps agree), a ListOps group (35_exp.groups_listops) on CUDA, and the benchmarks of 93_benchmarks.groups (eager
-# and graphed) and 91_benchmarks.vae at cpu scale on CUDA (into results/benchmarks/vae/cuda/, the tables `gumbel-rao sweep --dry-run` prices
-# Table 2 from). Everything else goes under results/gpu/out/; a summary is
+# and graphed), 91_benchmarks.vae and 92_benchmarks.listops at cpu scale on CUDA (into results/benchmarks/{groups,vae,listops}/cuda/,
+# the tables `gumbel-rao sweep --dry-run` prices Tables 1 and 2 from). Everything else goes under results/gpu/out/; a summary is
 # printed at the end and written to results/gpu/out/summary.txt. Each part has a timeout and the whole stays under
 # 8 minutes (DEADLINE seconds) on one H100-class GPU.
 #
@@ -25,10 +25,11 @@ cd "$(dirname "$0")/../.." || exit 1
 ROOT=$(pwd); BACK=${OUT:-}   # the device runner's folder of files to return, if any
 if [[ -n ${REHEARSE:-} ]]; then
   DEV=cpu; GRAPHS=False; OUT=${REHEARSAL_OUT:-/tmp/gpu-check-rehearsal}; BENCH_SCALE=smoke; DEADLINE=${DEADLINE:-1800}; SLOW=4
-  BENCH_GROUPS=$OUT/bench_groups; BENCH_VAE=$OUT/bench_vae; rm -rf "$OUT"
+  BENCH_GROUPS=$OUT/bench_groups; BENCH_VAE=$OUT/bench_vae; BENCH_LISTOPS=$OUT/bench_listops; rm -rf "$OUT"
 else
   DEV=cuda; GRAPHS=True; OUT=results/gpu/out; BENCH_SCALE=cpu; DEADLINE=${DEADLINE:-470}; SLOW=1
   BENCH_GROUPS=results/benchmarks/groups/cuda; BENCH_VAE=results/benchmarks/vae/cuda   # where --dry-run prices CUDA from
+  BENCH_LISTOPS=results/benchmarks/listops/cuda
 fi
 mkdir -p "$OUT"; export DEV GRAPHS; START=$(date +%s)
 SUMMARY=()
@@ -157,11 +158,16 @@ part bench_vae 150 "$PY" -c "
 from gumbel_rao.benchmarks_vae import run
 res = run(out_dir='$BENCH_VAE', scale='$BENCH_SCALE', device='$DEV')   # steps.csv, draws.csv, bound.csv: the VAE's CUDA prices
 print({k: res[k] for k in ('step_seconds', 'ratio_to_st_gs', 'bound_samples_per_second')})"
+part bench_listops 90 "$PY" -c "
+from gumbel_rao.benchmarks_listops import run
+res = run(out_dir='$BENCH_LISTOPS', scale='$BENCH_SCALE', device='$DEV')   # steps.csv: Table 1's prices, every bound and estimator
+for r in res['rows']: print(r)"
+[[ $DEV == cuda && -d $BENCH_LISTOPS ]] && nvidia-smi -L > "$BENCH_LISTOPS/machine.txt" 2>/dev/null
 
 # ---- summary ---------------------------------------------------------------------------------------------------------
 { echo "GPU check, $(date -u +%Y-%m-%dT%H:%M:%SZ), $(elapsed)s"; head -n 1 "$OUT/environment.txt"; printf '%s\n' "${SUMMARY[@]}"; } | tee "$OUT/summary.txt"
 [[ -f $BENCH_GROUPS/benchmarks.csv ]] && { echo "group benchmark (run-steps per second; ratio to one run per process):"; cat "$BENCH_GROUPS/benchmarks.csv"; }
 if [[ -z ${REHEARSE:-} && -n $BACK && -d $BACK ]]; then   # what the device runner returns: the outputs at their repository paths
-  for d in "$OUT" "$BENCH_GROUPS" "$BENCH_VAE"; do [[ -d $d ]] && mkdir -p "$BACK/$(dirname "$d")" && cp -r "$d" "$BACK/$(dirname "$d")/"; done
+  for d in "$OUT" "$BENCH_GROUPS" "$BENCH_VAE" "$BENCH_LISTOPS"; do [[ -d $d ]] && mkdir -p "$BACK/$(dirname "$d")" && cp -r "$d" "$BACK/$(dirname "$d")/"; done
 fi
 ! printf '%s\n' "${SUMMARY[@]}" | grep -qv ': ok'
