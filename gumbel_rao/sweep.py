@@ -775,8 +775,9 @@ def sweep(config_path: str | Path, # a YAML config
     sweep_dir.mkdir(parents=True, exist_ok=True)
     storage = storage or f"sqlite:///{sweep_dir / 'store.db'}"
     write_sweep_info(sweep_dir, config, scale, storage, notebook, runs)
-    enqueue_runs(open_storage(storage, heartbeat_interval, grace_period), runs, config["objective"]["direction"], retry_failed)
-    retire_runs(open_storage(storage, heartbeat_interval, grace_period), runs)
+    store = open_storage(storage, heartbeat_interval, grace_period)
+    enqueue_runs(store, runs, config["objective"]["direction"], retry_failed)
+    retire_runs(store, runs)
     final = config["scales"][scale].get("final")
     kwargs = dict(storage_url=storage, study_names=studies, notebook=str(notebook), sweep_dir=str(sweep_dir), objective=config["objective"]["metric"],
                   cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period,
