@@ -8,7 +8,7 @@ import json, time
 from pathlib import Path
 import torch
 from .core import resolve_device
-from .benchmarks import median_seconds
+from .timing import median_seconds
 from .benchmarks_vae import write_rows
 from .data.listops import load_listops, encode_listops, listops_batch
 from .models.treelstm import GumbelTreeLSTM
