@@ -169,10 +169,10 @@ def best_per_cell(data: ReportData) :
         means = cell.groupby(tags, sort=False)["objective"].mean()
         tag = means.idxmin() if data.direction == "minimize" else means.idxmax()
         best = cell[tags == tag]
-        finals = done[(done.study == study) & done.run.isin("final-" + best.run)]
+        finals = done[(done.study == study) & done.run.str.startswith(f"final-{tag}-seed")]
         shown = finals if len(finals) else best
         row = dict(study=study, **best.iloc[0][data.cell_keys].to_dict(), tag=tag, **best.iloc[0][drawn].dropna().to_dict(),
-                   n_seeds=len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
+                   n_seeds=len(finals) if len(finals) else len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
                    iterations=best.iterations.iloc[0] if "iterations" in best else None,
                    complete=bool(finished.get(study, 0) >= per_study.get(study, math.inf) and (len(finals) or "final" not in sc)))
         row["objective"], row["objective_se"] = mean_se(best.objective)

@@ -152,10 +152,14 @@ def check_scale(spec: dict, # config["scales"][scale]
             check_section(table, dict(file=str, column=str, unit=(int, float)), f"{where}.cost.work.tables.{name}", ("file", "column"))
     if "runs" in cost: check_section(cost["runs"], dict(file=str, scale=str), f"{where}.cost.runs", ("file", "scale"))
     if "final" in spec:
-        final = check_section(spec["final"], dict(params=dict), f"{where}.final", ("params",))
-        if "resume_from" not in declared:
+        final = check_section(spec["final"], dict(params=dict, seeds=list), f"{where}.final")
+        if "params" not in final and "seeds" not in final:
+            raise ValueError(f"config key {where}.final needs 'params' (evaluate the best runs) or 'seeds' (train it again)")
+        if "seeds" in final and (not final["seeds"] or not all(type(s) is int for s in final["seeds"])):
+            raise ValueError(f"config key {where}.final.seeds must be a non-empty list of integers, got {final['seeds']}")
+        if "seeds" not in final and "resume_from" not in declared:
             raise ValueError(f"config key {where}.final: the notebook has no parameter 'resume_from' to start from a finished run")
-        for name, value in final["params"].items(): check_knob(name, value, declared, f"{where}.final.params.{name}")
+        for name, value in final.get("params", {}).items(): check_knob(name, value, declared, f"{where}.final.params.{name}")
     return spec
 
 # %% ../nbs/41_sweep.ipynb #27ba8ba5
@@ -344,8 +348,11 @@ def price_runs(config: dict, # a checked config
     if final:   # one final run per cell and seed, from the cell's first run (the chosen draw's knobs do not change its work)
         first = {}
         for r in runs: first.setdefault(r["study"], r)
-        runs = list(runs) + [dict(r, key=f"final-seed{s}", stage="final", params={**r["params"], **final["params"], "seed": s, "resume_from": "final"})
-                             for r in first.values() for s in config["scales"][scale].get("seeds", [0])]
+        again = "seeds" in final   # trained afresh on `final.seeds`, else evaluated from the search run on each seed
+        seeds = final["seeds"] if again else config["scales"][scale].get("seeds", [0])
+        resume = {} if again else {"resume_from": "final"}
+        runs = list(runs) + [dict(r, key=f"final-seed{s}", stage="final", params={**r["params"], **final.get("params", {}), "seed": s, **resume})
+                             for r in first.values() for s in seeds]
     out, grouped = dict(runs=len(runs), priced=0, seconds=0.0, not_measured=0, files=[], parts={}), False
     for r in runs:
         r = dict(r, params=dict(r["params"], iterations=r["params"].get("iterations") or preset.get("iterations")))
@@ -571,14 +578,20 @@ def plan_finals(study, # an Optuna study of the sweep
                 final_params: dict, # the scale's `final.params`
                 sweep_dir: str | Path, # the sweep's folder (the search runs' folders are in it)
                 direction: str = "minimize", # of the objective
+                seeds: list | None = None, # the scale's `final.seeds`: train the best configuration afresh on these
                ) -> list:
-    "The final runs of `study`, one per seed of its best configuration, once no search run waits or runs (else none)."
+    "The final runs of `study`, one per seed of its best configuration (or per seed of `seeds`, trained afresh), once no search run waits or runs (else none)."
     from optuna.trial import TrialState
     search = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get("stage", "search") == "search"]
     if any(t.state in (TrialState.WAITING, TrialState.RUNNING) for t in search): return []
     tag = best_configuration(search, direction)
     best = {t.user_attrs["run"]: t for t in search
             if t.state == TrialState.COMPLETE and t.user_attrs["run"].rsplit("-seed", 1)[0] == tag}
+    if seeds is not None and best:
+        first = best[min(best)]
+        return [dict(study=study.study_name, cell=first.user_attrs["cell"], key=f"final-{tag}-seed{s}",
+                     point=first.user_attrs["point"], params={**first.user_attrs["params"], **final_params, "seed": s},
+                     stage="final") for s in seeds]
     folder = lambda key: str(run_dir(sweep_dir, study.study_name, key))
     return [dict(study=study.study_name, cell=t.user_attrs["cell"], key=f"final-{key}", point=t.user_attrs["point"],
                  params={**t.user_attrs["params"], **final_params, "resume_from": folder(key)}, stage="final")
@@ -668,6 +681,7 @@ def work(storage_url: str, # the store
          grace_period: int | None = None, # seconds before a silent trial is stale
          on_done=None, # called with the state after each trial
          final_params: dict | None = None, # knobs of the final evaluations (`final.params`); None: no final stage
+         final_seeds: list | None = None, # `final.seeds`: the final runs train the best configuration afresh on these
          direction: str = "minimize", # of the objective (to pick the configuration a final evaluation repeats)
          group: int = 1, # search runs of one cell trained together (`run_group_trials`)
          group_spec: dict | None = None, # the config's `group` section (needed when `group` > 1)
@@ -680,7 +694,7 @@ def work(storage_url: str, # the store
     counts = dict(complete=0, failed=0, duplicate=0, stale=0)
     while True:
         if final_params is not None:
-            for s in studies: enqueue_runs(storage, plan_finals(s, final_params, sweep_dir, direction), direction)
+            for s in studies: enqueue_runs(storage, plan_finals(s, final_params, sweep_dir, direction, final_seeds), direction)
         study, trial = _next_trial(studies)
         if trial is None:
             active = (optuna.trial.TrialState.RUNNING, optuna.trial.TrialState.WAITING)
@@ -781,9 +795,9 @@ def sweep(config_path: str | Path, # a YAML config
     final = config["scales"][scale].get("final")
     kwargs = dict(storage_url=storage, study_names=studies, notebook=str(notebook), sweep_dir=str(sweep_dir), objective=config["objective"]["metric"],
                   cwd=os.getcwd(), heartbeat_interval=heartbeat_interval, grace_period=grace_period,
-                  final_params=final["params"] if final else None, direction=config["objective"]["direction"],
+                  final_params=final.get("params", {}) if final else None, final_seeds=final.get("seeds") if final else None, direction=config["objective"]["direction"],
                   group=group_size, group_spec=config.get("group"))
-    n_final = len(studies) * len(config["scales"][scale].get("seeds", [0])) if final else 0
+    n_final = len(studies) * len(final.get("seeds") or config["scales"][scale].get("seeds", [0])) if final else 0
     run_workers(kwargs, len(runs) + n_final, workers, scheduler, count_failed=not retry_failed)
     complete = finished_runs(open_storage(storage, heartbeat_interval), studies, failed=False)
     return dict(sweep_dir=sweep_dir, runs=len(runs) + n_final, complete=complete, failed=finished_runs(open_storage(storage, heartbeat_interval), studies) - complete)
