@@ -15,7 +15,7 @@ from .zoo import reinmax, vjp_surrogate
 # %% auto #0
 __all__ = ['REINMAX_CV_FORMS', 'ZOO_RECENT_ESTIMATORS', 'reinmax_point', 'replay_generator', 'reinmax_rao', 'fixed_noise',
            'reinmax_cv_from', 'reinmax_cv', 'reinmax_cv_gumbel', 'mve_matrix', 'mve_limit_matrix', 'mve', 'mve_inf',
-           'load_authors_fixture']
+           'load_authors_fixture', 'conditional_moments', 'enumerated_stats', 'benchmark_recent']
 
 # %% ../nbs/06_zoo_recent.ipynb #2f4b0971
 def reinmax_point(logits: torch.Tensor, # unnormalised log-probabilities, categories last; -inf masks a category
@@ -234,3 +234,75 @@ def load_authors_fixture(path, # the JSON written by tools/zoo_recent_fixture.py
     def tensor(key, value):
         return torch.tensor(value, dtype=torch.int64 if key.endswith("_index") else torch.float64)
     return {key: tensor(key, v) if isinstance(v, list) else v for key, v in raw.items()}
+
+# %% ../nbs/06_zoo_recent.ipynb #9c11314b
+def conditional_moments(fn, # pathwise estimator taking `d=` and `generator=` (a registered function)
+                        f, # loss `f(d, logits) -> (S,)` as in `gumbel_rao.exact`
+                        logits: torch.Tensor, # shape (m, n)
+                        inner: int = 1, # R: estimates per configuration (1 for estimators deterministic given D)
+                        generator: torch.Generator | None = None, # source of the inner noise
+                        **hparams, # passed to `fn`
+                       ) -> tuple:
+    "`(p (S,), mu (S, m, n), var (S, m, n), v_se (S,))`: per configuration, its probability, mean, variance, s.e. of trace."
+    from gumbel_rao.exact import all_one_hot
+    check_logits(logits); inner = check_count(inner, "inner")
+    configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
+    d = configs.repeat_interleave(inner, 0)
+    theta = logits.detach().expand(d.shape).clone().requires_grad_()
+    f(fn(theta, d=d, generator=generator, **hparams), theta).sum().backward()
+    grads = theta.grad.reshape((configs.shape[0], inner) + tuple(logits.shape))
+    prob = (configs * torch.softmax(logits.detach(), -1)).sum(-1).prod(-1)
+    if inner == 1: return prob, grads[:, 0], torch.zeros_like(grads[:, 0]), torch.zeros_like(prob)
+    dev2 = (grads - grads.mean(1, keepdim=True)).pow(2)
+    return prob, grads.mean(1), dev2.sum(1) / (inner - 1), dev2.flatten(2).sum(-1).std(1) / math.sqrt(inner)
+
+# %% ../nbs/06_zoo_recent.ipynb #2b0e233d
+def enumerated_stats(fn, # pathwise estimator taking `d=` and `generator=`
+                     problem: dict, # from `gumbel_rao.exact.make_problem` (theta and the exact gradient)
+                     inner: int = 1, # R, see `conditional_moments`
+                     generator: torch.Generator | None = None, # source of the inner noise
+                     **hparams, # passed to `fn`
+                    ) -> dict:
+    "Bias norm, trace variance and MSE of `fn` on `problem`, the sum over $D$ exact; s.e. from the $R$ inner draws."
+    prob, mu, var, v_se = conditional_moments(fn, problem["f"], problem["theta"].double(), inner, generator, **hparams)
+    mean, exact, v = (prob[:, None, None] * mu).sum(0), problem["exact"].double(), var.flatten(1).sum(-1)
+    def sq(a): return (mu - a).flatten(1).pow(2).sum(-1) - v / inner          # ||mu_c - a||^2, inner noise removed
+    inner_var = (prob * v).sum()
+    mean_se = ((prob[:, None, None] ** 2 * var).sum(0) / inner).sqrt()
+    return dict(bias=(mean - exact).norm().item(), bias_se=mean_se.norm().item(),
+                trace_var=(inner_var + (prob * sq(mean)).sum()).item(), mse=(inner_var + (prob * sq(exact)).sum()).item(),
+                mse_se=(prob * v_se).sum().item(), mean=mean, mean_se=mean_se)
+
+# %% ../nbs/06_zoo_recent.ipynb #a4710721
+def benchmark_recent(shape: tuple = (200, 15, 16), # logits shape for the K sweep (batch, variables, categories)
+                     ks: tuple = (1, 10, 100, 1000), # values of K for GR-MCK and ReinMax-Rao
+                     ns: tuple = (4, 16, 64, 256), # category counts for MVE
+                     mve_batch: int = 200, # samples per MVE call
+                     repeats: int = 5, # timed repetitions (median)
+                     clock: str = "thread", # "thread" (CPU time, robust on a shared CPU) or "wall"
+                     memory: bool = True, # measure peak memory (a subprocess per cell)
+                    ) -> tuple:
+    "`(k_table, n_table)`: seconds, peak MiB and ratios to GR-MCK per K; seconds and ratios to ST per category count."
+    import pandas as pd
+    from gumbel_rao.timing import time_forward_backward, peak_memory_bytes
+    specs = dict(gr="gumbel_rao.estimators:gumbel_rao", rao="gumbel_rao.zoo_recent:reinmax_rao")
+    logits = torch.randn(shape, generator=torch.Generator().manual_seed(0))
+    rows = []
+    for k in ks:
+        row = {"K": k}
+        for key, spec in specs.items():
+            row[f"{key}_s"] = time_forward_backward(spec, logits, repeats, clock, k=k, tau=0.5)
+            if memory: row[f"{key}_peak_mb"] = peak_memory_bytes(spec, shape, "cpu", k=k, tau=0.5) / 2**20
+        rows.append(row)
+    kt = pd.DataFrame(rows).set_index("K").assign(rao_over_gr=lambda t: t.rao_s / t.gr_s)
+    if memory: kt = kt.assign(rao_peak_over_gr_peak=lambda t: t.rao_peak_mb / t.gr_peak_mb)
+    rows = []
+    for n in ns:
+        x = torch.randn(mve_batch, n, generator=torch.Generator().manual_seed(1))
+        row = dict(n=n, st_s=time_forward_backward("gumbel_rao.estimators:straight_through", x, repeats, clock),
+                   mve_s=time_forward_backward("gumbel_rao.zoo_recent:mve", x, repeats, clock, lam=1.0),
+                   mve_inf_s=time_forward_backward("gumbel_rao.zoo_recent:mve_inf", x, repeats, clock))
+        rows.append(row)
+    nt = pd.DataFrame(rows).set_index("n").assign(mve_over_st=lambda t: t.mve_s / t.st_s,
+                                                  mve_inf_over_st=lambda t: t.mve_inf_s / t.st_s)
+    return kt, nt
