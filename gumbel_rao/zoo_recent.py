@@ -10,6 +10,7 @@ from .core import (check_logits, check_positive, check_count, one_hot_sample_or_
                              values_readable, python_number, conditional_gumbel_from, log_exponential)
 from .estimators import (replace_gradient, register_estimator, gumbel_rao, working_dtype, draw_seed,
                                    seeded_generator)
+from .exact import all_one_hot
 from .zoo import reinmax, vjp_surrogate
 
 # %% auto #0
@@ -244,7 +245,6 @@ def conditional_moments(fn, # pathwise estimator taking `d=` and `generator=` (a
                         **hparams, # passed to `fn`
                        ) -> tuple:
     "`(p (S,), mu (S, m, n), var (S, m, n), v_se (S,))`: per configuration, its probability, mean, variance, s.e. of trace."
-    from gumbel_rao.exact import all_one_hot
     check_logits(logits); inner = check_count(inner, "inner")
     configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
     d = configs.repeat_interleave(inner, 0)
