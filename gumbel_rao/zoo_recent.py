@@ -22,7 +22,7 @@ __all__ = ['REINMAX_CV_FORMS', 'ZOO_RECENT_ESTIMATORS', 'reinmax_point', 'replay
 def reinmax_point(logits: torch.Tensor, # unnormalised log-probabilities, categories last; -inf masks a category
                   d: torch.Tensor, # the one-hot sample D, shape of `logits`
                  ) -> torch.Tensor:
-    "$\\theta' = \\log\\frac{\\pi + D}{2}$ in value, $\\pi = \\mathrm{softmax}(\\theta)$; the identity in gradient to `logits`."
+    "$\\theta' = \\log\\frac{\\pi + D}{2}$ in value, $\\pi = \\mathrm{softmax}(\\theta)$; the identity in gradient."
     log_p = torch.log_softmax(logits.detach(), -1)
     log_d = torch.where(d.detach() > 0, 0.0, -math.inf).to(log_p.dtype)
     point = torch.logaddexp(log_p, log_d) - math.log(2.0)
@@ -48,7 +48,7 @@ def reinmax_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mas
                 noise = "mc", # the conditional noise: a name in `NOISE_SOURCES` or a noise source, see `gumbel_rao`
                 chunk_size: int | None = None, # conditional samples per chunk; `None` picks by memory budget
                ) -> torch.Tensor:
-    "ReinMax-Rao (Wang & Bui 2026): one-hot $D$ with gradient $2\\overline{J}_K(\\theta',\\tau)g - \\frac12 J(\\pi)g$, $\\theta' = \\log\\frac{\\pi+D}{2}$."
+    "ReinMax-Rao (Wang & Bui 2026): one-hot $D$ with gradient $2\\overline{J}_K(\\theta',\\tau)g - \\frac12 J(\\pi)g$."
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau, k = check_positive(tau, "tau"), check_count(k, "k")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
@@ -78,7 +78,7 @@ def _check_form(form):
 
 def reinmax_cv_from(logits: torch.Tensor, # unnormalised log-probabilities, categories last, working dtype
                     d: torch.Tensor, # the one-hot sample D
-                    g: torch.Tensor, # the Gumbel noise of the forward pass, with argmax(logits + g) = D (0 where masked)
+                    g: torch.Tensor, # the forward pass's Gumbel noise: argmax(logits + g) = D (0 where masked)
                     tau: float, # temperature of the GR and GS terms
                     eta: float, # weight of the control variate GR - GS
                     k: int, # conditional samples of the GR term
@@ -87,7 +87,7 @@ def reinmax_cv_from(logits: torch.Tensor, # unnormalised log-probabilities, cate
                     noise = "mc", # noise source of the GR term, see `gumbel_rao`
                     chunk_size: int | None = None, # conditional samples per chunk
                    ) -> torch.Tensor:
-    "The ReinMax-CV surrogate: $\\mathrm{ReinMax}_1 + \\eta(\\mathrm{GR}(\\theta') - \\mathrm{GS}(\\theta'))$ in gradient (see above)."
+    "The ReinMax-CV surrogate: $\\mathrm{ReinMax}_1 + \\eta(\\mathrm{GR}(\\theta') - \\mathrm{GS}(\\theta'))$ in gradient."
     point = reinmax_point(logits, d)
     gr = gumbel_rao(point, tau, k=k, d=d, generator=replay_generator(generator, logits.device), noise=noise,
                     chunk_size=chunk_size)
@@ -117,7 +117,7 @@ def reinmax_cv(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
                noise = "mc", # noise source of the GR term, see `gumbel_rao`
                chunk_size: int | None = None, # conditional samples per chunk
               ) -> torch.Tensor:
-    "ReinMax-CV (Wang & Bui 2026): one-hot $D$ with gradient $\\mathrm{ReinMax}_1 g + \\eta(\\overline{J}_K(\\theta',\\tau) - J_{GS})g$."
+    "ReinMax-CV (Wang & Bui 2026): one-hot $D$, gradient $\\mathrm{ReinMax}_1 g + \\eta(\\overline{J}_K(\\theta',\\tau) - J_{GS})g$."
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau, k, form = check_positive(tau, "tau"), check_count(k, "k"), _check_form(form)
     eta = python_number(eta, "eta", "a real number >= 0")
@@ -152,7 +152,7 @@ def mve_matrix(p: torch.Tensor, # probabilities pi, shape (..., n)
                d: torch.Tensor, # one-hot samples, shape (..., n)
                lam: float, # lambda >= 0 (finite)
               ) -> torch.Tensor:
-    "MVE's $S_\\lambda(\\pi, D)$, shape (..., n, n): row $i$ is the derivative of $D_i$'s surrogate (Hooper & Shekhovtsov 2026)."
+    "MVE's $S_\\lambda(\\pi, D)$, shape (..., n, n): row $i$ is the derivative of $D_i$'s surrogate (see above)."
     pi, pj = p[..., :, None], p[..., None, :]
     jac = torch.diag_embed(p) - pi * pj
     den = 1 + lam * (pi + pj)
@@ -169,7 +169,7 @@ def mve_matrix(p: torch.Tensor, # probabilities pi, shape (..., n)
 def mve_limit_matrix(p: torch.Tensor, # probabilities pi, shape (..., n)
                      d: torch.Tensor, # one-hot samples, shape (..., n)
                     ) -> torch.Tensor:
-    "$S_\\infty(\\pi, D) = \\lim_{\\lambda \\to \\infty} S_\\lambda$, shape (..., n, n), via a Laplacian solve (see above)."
+    "$S_\\infty(\\pi, D) = \\lim_{\\lambda \\to \\infty} S_\\lambda$, shape (..., n, n), by a Laplacian solve."
     pi, pj = p[..., :, None], p[..., None, :]
     jac = torch.diag_embed(p) - pi * pj
     off = 1 - _eye_like(p)
@@ -181,9 +181,9 @@ def mve_limit_matrix(p: torch.Tensor, # probabilities pi, shape (..., n)
     vx, jx = (d[..., :, None] * v).sum(-2, keepdim=True), (d[..., :, None] * jac).sum(-2, keepdim=True)
     return (pi * (v - vx) + d[..., :, None] * jx) / (p + px)[..., None]
 
-# %% ../nbs/06_zoo_recent.ipynb #c493768d
+# %% ../nbs/06_zoo_recent.ipynb #ebcfa904
 def _mve_rule(g, theta, d, lam):
-    "$S^\\top g$ with $S$ = `mve_matrix` (or `mve_limit_matrix` for $\\lambda = \\infty$) at $\\pi = \\mathrm{softmax}(\\theta)$."
+    "$S^\\top g$, $S$ from `mve_matrix` (`mve_limit_matrix` if $\\lambda = \\infty$) at $\\pi = \\mathrm{softmax}(\\theta)$."
     p = torch.softmax(theta, -1)
     s = mve_limit_matrix(p, d) if math.isinf(lam) else mve_matrix(p, d, lam)
     return (s * g[..., :, None]).sum(-2)
@@ -201,7 +201,7 @@ def mve(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
         d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
         generator: torch.Generator | None = None, # source of randomness (forward only)
        ) -> torch.Tensor:
-    "MVE($\\lambda$) (Hooper & Shekhovtsov 2026): one-hot $D$ with gradient $S_\\lambda(\\pi, D)^\\top g$, one $n \\times n$ solve per sample."
+    "MVE($\\lambda$) (Hooper & Shekhovtsov 2026): one-hot $D$ with gradient $S_\\lambda(\\pi, D)^\\top g$ ($n \\times n$ solve)."
     logits = logits.movedim(dim, -1); check_logits(logits); lam = _check_lambda(lam)
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
     rule = functools.partial(_mve_rule, lam=lam)
@@ -244,7 +244,7 @@ def conditional_moments(fn, # pathwise estimator taking `d=` and `generator=` (a
                         generator: torch.Generator | None = None, # source of the inner noise
                         **hparams, # passed to `fn`
                        ) -> tuple:
-    "`(p (S,), mu (S, m, n), var (S, m, n), v_se (S,))`: per configuration, its probability, mean, variance, s.e. of trace."
+    "`(p (S,), mu (S,m,n), var (S,m,n), v_se (S,))`: each configuration's probability, mean, variance, s.e. of trace."
     check_logits(logits); inner = check_count(inner, "inner")
     configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
     d = configs.repeat_interleave(inner, 0)
@@ -270,7 +270,8 @@ def enumerated_stats(fn, # pathwise estimator taking `d=` and `generator=`
     inner_var = (prob * v).sum()
     mean_se = ((prob[:, None, None] ** 2 * var).sum(0) / inner).sqrt()
     return dict(bias=(mean - exact).norm().item(), bias_se=mean_se.norm().item(),
-                trace_var=(inner_var + (prob * sq(mean)).sum()).item(), mse=(inner_var + (prob * sq(exact)).sum()).item(),
+                trace_var=(inner_var + (prob * sq(mean)).sum()).item(),
+                mse=(inner_var + (prob * sq(exact)).sum()).item(),
                 mse_se=(prob * v_se).sum().item(), mean=mean, mean_se=mean_se)
 
 # %% ../nbs/06_zoo_recent.ipynb #a4710721

@@ -80,4 +80,5 @@ def main(wang, hooper, out):
 
 if __name__ == "__main__":
     if len(sys.argv) not in (3, 4): sys.exit(__doc__)
-    main(Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3] if len(sys.argv) == 4 else "nbs/fixtures/zoo_recent_authors.json")
+    out = sys.argv[3] if len(sys.argv) == 4 else "nbs/fixtures/zoo_recent_authors.json"
+    main(Path(sys.argv[1]), Path(sys.argv[2]), out)
