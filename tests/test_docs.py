@@ -41,9 +41,8 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "docs"
-    result = build_docs.build_docs(NBS, out)
+def site(built_site):
+    out, result = built_site["out"], built_site
     pages = {}
     for p in out.glob("*.html"):
         parsed = _Page(); parsed.feed(p.read_text(encoding="utf-8"))
