@@ -63,18 +63,24 @@ MEASURE = r"""([minFigure, docHost]) => {
       problems.push(`figure shown ${Math.round(w)} px wide and not enlargeable: ${label(img)}`);
     if (!img.complete || img.naturalWidth === 0) problems.push(`figure not loaded: ${label(img)}`);
   }
-  const prose = col.cloneNode(true);          // the text a reader reads: no source code, no MathJax internals
-  prose.querySelectorAll('script, style, .jp-InputArea, .MathJax, .MathJax_Display, .MathJax_Preview, .md-clipboard')
-    .forEach(e => e.remove());
-  document.body.appendChild(prose); prose.style.position = 'absolute'; prose.style.left = '-99999px';
-  const text = prose.innerText; prose.remove();
-  const rawMd = [[/\[`[^`\n]+`\]\(/, 'a Markdown link around code'], [/\]\((?:https?:|\.\.?\/|#)[^)\s]*\)/, 'a Markdown link'],
+  const visible = sel => {                     // innerText of the column without the elements `sel`
+    const c = col.cloneNode(true); c.querySelectorAll(sel).forEach(e => e.remove());
+    document.body.appendChild(c); c.style.position = 'absolute'; c.style.left = '-99999px';
+    const text = c.innerText; c.remove(); return text;
+  };
+  const hidden = 'script, style, .jp-InputArea, .MathJax, .MathJax_Display, .MathJax_Preview, .md-clipboard';
+  const all = visible(hidden), prose = visible(hidden + ', pre, code');  // prose: no code, no printed output
+  const quote = (text, i) => text.slice(Math.max(0, i - 50), i + 60).replace(/\s+/g, ' ');
+  const codeLink = all.match(/\[`[^`\n]+`\]\(/);
+  if (codeLink) problems.push(`a Markdown link around code in the text: "${quote(all, codeLink.index)}"`);
+  const rawMd = [[/\]\((?:https?:|\.\.?\/|#)[^)\s]*\)/, 'a Markdown link'],
                  [/(^|\s)\*\*[^*\n]+\*\*(\s|$)/, 'Markdown bold'], [/^\s*#{1,6} \S/m, 'a Markdown heading'],
                  [/(^|[^\w$])\$[^$\n]{1,80}\\[a-zA-Z]+[^$\n]*\$/, 'raw TeX'], [/^\s*#\|/m, 'a directive line'],
-                 [/^\s*:::/m, 'a ::: fence'], [/Traceback \(most recent call last\)/, 'a traceback']];
-  for (const [re, what] of rawMd) { const m = text.match(re); if (m) problems.push(`${what} in the text: "${text.slice(Math.max(0, m.index - 40), m.index + 60).replace(/\s+/g, ' ')}"`); }
-  const nan = text.match(/(^|[^\w.])(nan|NaN)(?![\w(])/);
-  if (nan) problems.push(`"nan" in the text: "${text.slice(Math.max(0, nan.index - 60), nan.index + 20).replace(/\s+/g, ' ')}"`);
+                 [/^\s*:::/m, 'a ::: fence'], [/Traceback \(most recent call last\)/, 'a traceback'],
+                 [/(^|[^\w.'"])nan(?![\w(])/, '"nan"']];
+  for (const [re, what] of rawMd) { const m = prose.match(re); if (m) problems.push(`${what} in the text: "${quote(prose, m.index)}"`); }
+  for (const td of col.querySelectorAll('td, th'))
+    if (/^\s*(nan|NaN|None)\s*$/.test(td.innerText)) { problems.push(`a table cell reads "${td.innerText.trim()}"`); break; }
   for (const a of document.querySelectorAll('a[href]'))
     if (a.getAttribute('href').startsWith(docHost)) problems.push(`absolute link to the site's own domain: ${a.getAttribute('href')}`);
   const tex = document.querySelectorAll('script[type^="math/tex"]').length;
@@ -97,7 +103,8 @@ def serve(site: Path):
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
+        # Playwright hides scrollbars in headless mode: shown, they take room as a reader's classic scrollbars do
+        b = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, ignore_default_args=["--hide-scrollbars"])
         yield b
         b.close()
 
@@ -110,13 +117,16 @@ def served(built_site):
 
 
 def open_page(browser, url: str, width: int = WIDTH, height: int = HEIGHT):
-    "Open `url` in a fresh page; returns it, with the JavaScript errors and failed requests it collects."
+    """Open `url` in a fresh page; returns it, with the JavaScript errors and the site's failed requests it collects
+    (requests off the site, such as Material's look-up of the repository's stars, fail offline and are not counted)."""
     page = browser.new_page(viewport={"width": width, "height": height})
-    page.errors = []
+    page.errors, origin = [], url.split("/")[0] + "//" + url.split("/")[2] if "://" in url else url
+    own = lambda u: u.startswith(origin) if not url.startswith("file:") else u.startswith("file:")
     page.on("pageerror", lambda e: page.errors.append(f"JavaScript error: {e}"))
-    page.on("console", lambda m: m.type == "error" and page.errors.append(f"console error: {m.text}"))
-    page.on("requestfailed", lambda r: page.errors.append(f"failed request: {r.url}"))
-    page.on("response", lambda r: r.status >= 400 and page.errors.append(f"HTTP {r.status}: {r.url}"))
+    page.on("console", lambda m: m.type == "error" and "Failed to load resource" not in m.text
+            and "about:blank" not in m.text and page.errors.append(f"console error: {m.text}"))
+    page.on("requestfailed", lambda r: own(r.url) and page.errors.append(f"failed request: {r.url}"))
+    page.on("response", lambda r: r.status >= 400 and own(r.url) and page.errors.append(f"HTTP {r.status}: {r.url}"))
     page.goto(url, wait_until="load")
     if page.evaluate("() => !!document.querySelector('script[src*=\"MathJax.js\"]')"):   # until MathJax is done
         page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=30000)

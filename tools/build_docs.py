@@ -2,7 +2,7 @@
 """Build the documentation site from the notebooks, without Quarto (needs the `docs` extra):
 
     python tools/build_docs.py                      # nbs/ -> docs/ (replaced), results from results/
-    python tools/build_docs.py --out /tmp/site --verbose
+    python tools/build_docs.py --out /tmp/site --verbose --screenshots /tmp/shots
 
 1. Each page shows one notebook of `nbs/` with its committed outputs (`tools/execute_in_place.py` keeps them equal to
    what the code computes). No notebook is executed here.
@@ -11,7 +11,9 @@
    local pages, with linked files (figures under `results/`) copied into the site.
 3. The Reproduction page is generated from `results/` (`doc_reproduction.reproduction_cells`).
 4. MkDocs Material with mkdocs-jupyter renders the static site, with MathJax 2 copied from the
-   `jupyter-server-mathjax` package, so the math renders offline.
+   `jupyter-server-mathjax` package, so the math renders offline, and mkdocs-glightbox opens each figure full size.
+5. Built into `docs/`, the home and Reproduction pages are screenshot at 1,400 px into `tools/screenshots/`
+   (`take_screenshots`, headless chromium). `tests/test_browser.py` reads every page in that browser.
 """
 from __future__ import annotations
 import argparse, configparser, hashlib, json, logging, os, re, shutil, sys, tempfile, time
@@ -20,7 +22,7 @@ from pathlib import Path
 import yaml
 from doc_pages import (page_name, list_notebooks, clean_markdown, make_linker, clean_notebook, default_exp,
                        fix_source_links, order_show_docs, plain_signatures, local_links, module_names, process_notebook,
-                       empty_display_cells)
+                       empty_display_cells, _MISSING_MD)
 from doc_reproduction import reproduction_cells, coverage_map
 
 MATHJAX_LOCAL = """MathJax.Hub.Config({
@@ -197,7 +199,8 @@ def relative_404(site: str | Path, # built site folder
     page, base = Path(site) / "404.html", "/" + cfg.get("doc_baseurl", "").strip("/") + "/"
     if not page.is_file(): return False
     text = page.read_text(encoding="utf-8")
-    new = re.sub(rf'((?:href|src)=")({re.escape(base)}|/)(?!/)', r"\1./", text).replace(f'"base": "{base}"', '"base": "."')
+    new = re.sub(rf'((?:href|src)=")({re.escape(base)}|/)(?!/)', r"\1./", text)
+    new = re.sub(rf'(")({re.escape(base)})(?=[\w"])', r"\1./", new).replace('"base": "./"', '"base": "."')
     page.write_text(new, encoding="utf-8")
     return new != text
 
@@ -361,7 +364,7 @@ def write_reproduction(src: Path, # site source folder
     "Write the Reproduction page notebook into `src`, with its coverage map drawn from the reports' data."
     coverage_map(results / "reports", src / "assets/reproduction/coverage.png")
     cells = reproduction_cells(results, blob_url=blob, coverage="assets/reproduction/coverage.png")
-    cells = [cells[0]] + [clean_markdown(c, link) for c in cells[1:]]      # the first cell links the map drawn here
+    cells = [cells[0]] + [_MISSING_MD.sub(" — ", clean_markdown(c, link)) for c in cells[1:]]   # the first links the map
     cells = [{"cell_type": "markdown", "id": f"rep-{i}", "metadata": {}, "source": c} for i, c in enumerate(cells)]
     (src / "reproduction.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
 
@@ -395,6 +398,46 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
                 seconds=time.time() - t0, warnings=warnings, notebooks=shown)
 
 
+SCREENSHOT_PAGES = ("index.html", "reproduction.html")
+
+
+def take_screenshots(site: str | Path, # built site folder
+                     out: str | Path = "tools/screenshots", # folder of the PNGs (committed: a reviewer sees the pages)
+                     width: int = 1400, # window width, px
+                     height: int = 1800, # window height, px (the top of each page)
+                    ) -> list[Path]:
+    """Screenshot the home and Reproduction pages (`SCREENSHOT_PAGES`) in Debian's headless chromium, driven by
+    Playwright (the `docs` extra; `apt-get install -y chromium`); returns the PNGs, quantized to 256 colours."""
+    import functools, http.server, threading
+    from playwright.sync_api import sync_playwright
+    from PIL import Image
+    site, out = Path(site), Path(out); out.mkdir(parents=True, exist_ok=True)
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    shots = []
+    try:
+        with sync_playwright() as p:
+            exe = shutil.which("chromium") or "/usr/bin/chromium"
+            browser = p.chromium.launch(executable_path=exe, args=["--headless", "--no-sandbox", "--disable-gpu",
+                                        "--disable-background-networking", "--disable-component-update",
+                                        "--disable-sync", "--no-first-run"])
+            for name in SCREENSHOT_PAGES:
+                page = browser.new_page(viewport={"width": width, "height": height})
+                page.goto(f"http://127.0.0.1:{srv.server_address[1]}/{name}", wait_until="load")
+                if page.evaluate("() => !!window.MathJax"):
+                    page.wait_for_function("() => MathJax.isReady", timeout=30000)
+                    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
+                shot = out / name.replace(".html", ".png")
+                page.screenshot(path=str(shot)); page.close()
+                Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
+                shots.append(shot)
+            browser.close()
+    finally: srv.shutdown()
+    return shots
+
+
 def main(argv: list[str] | None = None, # command line arguments; `None` reads `sys.argv`
         ) -> int:
     "Command line: `python tools/build_docs.py [--nbs nbs] [--out docs] [--results results] [--verbose]`."
@@ -403,11 +446,19 @@ def main(argv: list[str] | None = None, # command line arguments; `None` reads `
     ap.add_argument("--out", default="docs", help="site folder, replaced entirely (default: docs)")
     ap.add_argument("--results", default=None, help="committed results folder (default: <repo>/results)")
     ap.add_argument("--verbose", action="store_true", help="print mkdocs' messages")
+    ap.add_argument("--screenshots", default=None,
+                    help="folder for the home and Reproduction screenshots (default: tools/screenshots when --out is docs)")
     a = ap.parse_args(argv)
     try: r = build_docs(a.nbs, a.out, a.results, verbose=a.verbose)
     except ValueError as e:
         print(f"error: {e}", file=sys.stderr); return 2
     print(f"built {len(r['pages'])} pages into {r['out']} in {r['seconds']:.1f} s")
+    shots = a.screenshots or (str(repo_root(a.nbs) / "tools/screenshots") if Path(a.out).resolve() ==
+                              repo_root(a.nbs) / "docs" else None)
+    if shots:
+        try: print("screenshots:", *take_screenshots(r["out"], shots))
+        except Exception as e: print(f"warning: no screenshots ({type(e).__name__}: {e}); needs chromium and playwright",
+                                     file=sys.stderr)
     return 0
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 __all__ = ["page_name", "list_notebooks", "split_directives", "frontmatter_to_markdown",
-           "clean_code_cell", "clean_markdown", "make_linker", "clean_notebook", "default_exp", "fix_source_links",
+           "clean_code_cell", "dash_missing", "clean_markdown", "make_linker", "clean_notebook", "default_exp", "fix_source_links",
            "order_show_docs", "plain_signatures", "local_links", "module_names", "process_notebook", "is_display_cell", "empty_display_cells", "LINK"]
 
 
@@ -78,13 +78,29 @@ def _is_noise(output: dict) -> bool:
     return output.get("output_type") == "stream" and output.get("name") == "stderr"
 
 
+_MISSING_HTML = re.compile(r'(<td[^>]*>)\s*(?:nan|NaN|None|<NA>|&lt;NA&gt;)\s*(</td>)')
+_MISSING_MD = re.compile(r'(?<=\|)[ \t]*(?:nan|NaN|None)[ \t]*(?=\|)')
+
+def dash_missing(output: dict, # an output of a code cell (changed in place)
+                ) -> dict:
+    "Table cells with a missing value (`nan`, `None`) read `—` in HTML and Markdown outputs (pandas writes `NaN`)."
+    data = output.get("data", {})
+    if "text/html" in data:
+        html_ = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+        data["text/html"] = _MISSING_HTML.sub(r"\1—\2", html_)
+    if "text/markdown" in data:
+        md = data["text/markdown"] if isinstance(data["text/markdown"], str) else "".join(data["text/markdown"])
+        data["text/markdown"] = _MISSING_MD.sub(" — ", md)
+    return output
+
+
 def clean_code_cell(cell: dict, # a code cell of a processed notebook (changed in place)
                    ) -> dict | None:
     "Apply the directives nbdev leaves (`include`, `output`, `echo`) and drop stderr (`_is_noise`); `None` drops the cell."
     found, code = split_directives(_source(cell))
     false = lambda k: str(found.get(k, "")).strip().lower() == "false"
     if false("include"): return None
-    cell["outputs"] = [] if false("output") else [o for o in cell.get("outputs", []) if not _is_noise(o)]
+    cell["outputs"] = [] if false("output") else [dash_missing(o) for o in cell.get("outputs", []) if not _is_noise(o)]
     if false("echo"):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "remove_input" not in tags: tags.append("remove_input")
