@@ -66,9 +66,8 @@ SITE_CSS = """
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) td { padding: 0.45em 0.6em; }
 .md-typeset .jp-RenderedHTMLCommon blockquote { color: var(--md-default-fg-color--light); border-left: 0.2rem solid
   var(--md-default-fg-color--lighter); padding-left: 0.8rem; margin-left: 0; }
-/* the commands on the home page wrap at spaces rather than run off the column */
-.md-typeset .jp-RenderedMarkdown pre code.language-bash, .md-typeset .jp-RenderedMarkdown pre:has(> code.language-bash) {
-  white-space: pre-wrap; word-break: normal; overflow-wrap: anywhere; }
+/* code in prose (the commands on the home page, signatures) wraps at spaces rather than run off the column */
+.md-typeset .jp-RenderedMarkdown .highlight pre > code { white-space: pre-wrap; overflow-wrap: anywhere; }
 .md-typeset a.glightbox { display: block; cursor: zoom-in; }
 """
 
@@ -190,6 +189,27 @@ def images_to_files(site: str | Path, # built site folder
         new = re.sub(r'data:image/(png|jpeg|gif|svg\+xml);base64,([A-Za-z0-9+/=\s]+?)(?=["\'])', to_file, text)
         if new != text: p.write_text(new, encoding="utf-8")
     return n
+
+
+def code_in_pre(site: str | Path, # built site folder
+               ) -> int:
+    """Put the highlighted code blocks nbconvert writes (`<div class="highlight..."><pre>`) in `<code>`, as Material's copy
+    button expects, and give each `<pre>` an id of its own (Material names a block by its nearest id: two blocks of one
+    cell would copy the same text)."""
+    site, total = Path(site), 0
+    for p in site.glob("*.html"):
+        n = 0
+        def wrap(m):
+            nonlocal n
+            n += 1
+            code = m.group(3) if m.group(3).lstrip().startswith("<code") else f"<code>{m.group(3)}</code>"
+            pre = m.group(2) if "id=" in m.group(2) else m.group(2).replace("<pre", f'<pre id="gr-code-{n}"', 1)
+            return f"{m.group(1)}{pre}{code}</pre>"
+        text = p.read_text(encoding="utf-8")
+        new = re.sub(r'(<div class="highlight[^"]*">)(<pre[^>]*>)(.*?)</pre>', wrap, text, flags=re.S)
+        total += n
+        if new != text: p.write_text(new, encoding="utf-8")
+    return total
 
 
 def relative_404(site: str | Path, # built site folder
@@ -391,7 +411,7 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
         (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs_config(cfg, src, out, copy_mathjax(src), sections), sort_keys=False))
         run_mkdocs(Path(tmp) / "mkdocs.yml", verbose)
     (out / ".nojekyll").write_text("")
-    fix_fragments(out); externalize_assets(out); images_to_files(out); relative_404(out, cfg); plain_search_index(out)
+    fix_fragments(out); externalize_assets(out); images_to_files(out); code_in_pre(out); relative_404(out, cfg); plain_search_index(out)
     warnings += [f"linked file not found: {t}" for t in dict.fromkeys(link.missing)]
     for w in warnings: print("warning:", w, file=sys.stderr)
     return dict(out=out, pages=["index.html", "reproduction.html", *(f.replace(".ipynb", ".html") for f, _ in nav)],
@@ -405,6 +425,7 @@ def take_screenshots(site: str | Path, # built site folder
                      out: str | Path = "tools/screenshots", # folder of the PNGs (committed: a reviewer sees the pages)
                      width: int = 1400, # window width, px
                      height: int = 1800, # window height, px (the top of each page)
+                     browser=None, # a Playwright browser already launched; `None` launches chromium
                     ) -> list[Path]:
     """Screenshot the home and Reproduction pages (`SCREENSHOT_PAGES`) in Debian's headless chromium, driven by
     Playwright (the `docs` extra; `apt-get install -y chromium`); returns the PNGs, quantized to 256 colours."""
@@ -416,24 +437,26 @@ def take_screenshots(site: str | Path, # built site folder
         def log_message(self, *args): pass
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
     threading.Thread(target=srv.serve_forever, daemon=True).start()
-    shots = []
+    shots, url = [], f"http://127.0.0.1:{srv.server_address[1]}/"
+    def shoot(b):
+        for name in SCREENSHOT_PAGES:
+            page = b.new_page(viewport={"width": width, "height": height})
+            page.goto(url + name, wait_until="load")
+            if page.evaluate("() => !!window.MathJax"):
+                page.wait_for_function("() => MathJax.isReady", timeout=30000)
+                page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
+            shot = out / name.replace(".html", ".png")
+            page.screenshot(path=str(shot)); page.close()
+            Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
+            shots.append(shot)
     try:
-        with sync_playwright() as p:
-            exe = shutil.which("chromium") or "/usr/bin/chromium"
-            browser = p.chromium.launch(executable_path=exe, args=["--headless", "--no-sandbox", "--disable-gpu",
-                                        "--disable-background-networking", "--disable-component-update",
-                                        "--disable-sync", "--no-first-run"])
-            for name in SCREENSHOT_PAGES:
-                page = browser.new_page(viewport={"width": width, "height": height})
-                page.goto(f"http://127.0.0.1:{srv.server_address[1]}/{name}", wait_until="load")
-                if page.evaluate("() => !!window.MathJax"):
-                    page.wait_for_function("() => MathJax.isReady", timeout=30000)
-                    page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
-                shot = out / name.replace(".html", ".png")
-                page.screenshot(path=str(shot)); page.close()
-                Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
-                shots.append(shot)
-            browser.close()
+        if browser is not None: shoot(browser)
+        else:
+            with sync_playwright() as p:
+                b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                      args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
+                shoot(b); b.close()
     finally: srv.shutdown()
     return shots
 
