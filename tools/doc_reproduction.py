@@ -112,7 +112,7 @@ def coverage_map(reports: str | Path, # folder of the committed report folders
         diff = np.full((len(rows), len(cols)), np.nan)
         for (r, c), v in ours.items(): diff[rows.index(r), cols.index(c)] = v - theirs[r, c]
         span = min(10.0, max(1.0, float(np.nanmax(np.abs(diff))))) if np.isfinite(diff).any() else 1.0   # ±10 saturates
-        cmap = plt.get_cmap("RdBu" if spec["higher_better"] else "RdBu_r").copy(); cmap.set_bad("#d9d9d9")
+        cmap = plt.get_cmap("RdBu" if spec["higher_better"] else "RdBu_r").with_extremes(bad="#d9d9d9")
         im = ax.imshow(np.ma.masked_invalid(diff), cmap=cmap, norm=TwoSlopeNorm(0.0, -span, span), aspect="auto")
         for i, r in enumerate(rows):
             for j, c in enumerate(cols):
