@@ -8,7 +8,7 @@ which sends a reader of a local copy off-site; a JavaScript error or a failed re
 On the Reproduction page: the coverage map is the first figure, and each row of the claim scorecard links to its data.
 Skipped, with the reason, where chromium or Playwright is not installed (`.ci/run` installs chromium first).
 """
-import configparser, functools, http.server, re, shutil, threading
+import configparser, re, shutil
 from pathlib import Path
 from urllib.parse import quote
 
@@ -20,8 +20,7 @@ CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).is_file(): pytest.skip("chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
 sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (the docs extra)")
 pytest.importorskip("mkdocs_jupyter")
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-         "--disable-sync", "--no-first-run"]
+from build_docs import CHROMIUM_FLAGS as FLAGS, serve_site as serve, wait_for_math  # noqa: E402
 WIDTH, HEIGHT, MIN_FIGURE = 1400, 900, 600
 _cfg = configparser.ConfigParser(interpolation=None); _cfg.read(ROOT / "settings.ini")
 DOC_HOST = _cfg["DEFAULT"]["doc_host"].rstrip("/")
@@ -91,15 +90,6 @@ MEASURE = r"""([minFigure, docHost]) => {
 }"""
 
 
-def serve(site: Path):
-    "Serve `site` on a free localhost port in a thread; returns the server and its URL."
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args): pass
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
-
-
 @pytest.fixture(scope="module")
 def browser():
     with sync_api.sync_playwright() as p:
@@ -127,10 +117,7 @@ def open_page(browser, url: str, width: int = WIDTH, height: int = HEIGHT):
             and "about:blank" not in m.text and page.errors.append(f"console error: {m.text}"))
     page.on("requestfailed", lambda r: own(r.url) and page.errors.append(f"failed request: {r.url}"))
     page.on("response", lambda r: r.status >= 400 and own(r.url) and page.errors.append(f"HTTP {r.status}: {r.url}"))
-    page.goto(url, wait_until="load")
-    if page.evaluate("() => !!document.querySelector('script[src*=\"MathJax.js\"]')"):   # until MathJax is done
-        page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=30000)
-        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
+    page.goto(url, wait_until="load"); wait_for_math(page)
     return page
 
 

@@ -419,6 +419,27 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
 
 
 SCREENSHOT_PAGES = ("index.html", "reproduction.html")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+def serve_site(site: str | Path, # built site folder
+              ):
+    "Serve `site` on a free 127.0.0.1 port in a thread; returns the server (`.shutdown()` it) and its URL."
+    import functools, http.server, threading
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=srv.serve_forever, daemon=True).start()
+    return srv, f"http://127.0.0.1:{srv.server_address[1]}/"
+
+
+def wait_for_math(page, # a Playwright page, loaded
+                 ):
+    "Wait until MathJax (if the page loads it) has typeset everything it queued."
+    if page.evaluate("() => !!document.querySelector('script[src*=\"MathJax.js\"]')"):
+        page.wait_for_function("() => window.MathJax && MathJax.isReady", timeout=30000)
+        page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
 
 
 def take_screenshots(site: str | Path, # built site folder
@@ -429,22 +450,15 @@ def take_screenshots(site: str | Path, # built site folder
                     ) -> list[Path]:
     """Screenshot the home and Reproduction pages (`SCREENSHOT_PAGES`) in Debian's headless chromium, driven by
     Playwright (the `docs` extra; `apt-get install -y chromium`); returns the PNGs, quantized to 256 colours."""
-    import functools, http.server, threading
     from playwright.sync_api import sync_playwright
     from PIL import Image
-    site, out = Path(site), Path(out); out.mkdir(parents=True, exist_ok=True)
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args): pass
-    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    shots, url = [], f"http://127.0.0.1:{srv.server_address[1]}/"
+    out = Path(out); out.mkdir(parents=True, exist_ok=True)
+    srv, url = serve_site(site)
+    shots = []
     def shoot(b):
         for name in SCREENSHOT_PAGES:
             page = b.new_page(viewport={"width": width, "height": height})
-            page.goto(url + name, wait_until="load")
-            if page.evaluate("() => !!window.MathJax"):
-                page.wait_for_function("() => MathJax.isReady", timeout=30000)
-                page.evaluate("() => new Promise(done => MathJax.Hub.Queue(done))")
+            page.goto(url + name, wait_until="load"); wait_for_math(page)
             shot = out / name.replace(".html", ".png")
             page.screenshot(path=str(shot)); page.close()
             Image.open(shot).convert("RGB").quantize(256).save(shot, optimize=True)
@@ -453,9 +467,7 @@ def take_screenshots(site: str | Path, # built site folder
         if browser is not None: shoot(browser)
         else:
             with sync_playwright() as p:
-                b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                      args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                            "--disable-component-update", "--disable-sync", "--no-first-run"])
+                b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS)
                 shoot(b); b.close()
     finally: srv.shutdown()
     return shots
