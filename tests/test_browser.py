@@ -4,7 +4,8 @@ per session (the `built_site` fixture of conftest.py) and served on 127.0.0.1.
 What a reader would stumble on, measured on every page at 1,400 px: a table, code block or figure wider than the text
 column that does not scroll with a visible scrollbar; a figure shown under 600 px wide that does not open full size on
 click; raw Markdown or `nan` in the rendered text; an absolute link to the site's own domain (settings.ini `doc_host`),
-which sends a reader of a local copy off-site; a JavaScript error or a failed request; math MathJax left unrendered.
+which sends a reader of a local copy off-site; two elements sharing an id; a JavaScript error or a failed request on the
+site; math MathJax left unrendered.
 On the Reproduction page: the coverage map is the first figure, and each row of the claim scorecard links to its data.
 Skipped, with the reason, where chromium or Playwright is not installed (`.ci/run` installs chromium first).
 """
@@ -80,6 +81,8 @@ MEASURE = r"""([minFigure, docHost]) => {
   for (const [re, what] of rawMd) { const m = prose.match(re); if (m) problems.push(`${what} in the text: "${quote(prose, m.index)}"`); }
   for (const td of col.querySelectorAll('td, th'))
     if (/^\s*(nan|NaN|None)\s*$/.test(td.innerText)) { problems.push(`a table cell reads "${td.innerText.trim()}"`); break; }
+  const ids = Array.from(document.querySelectorAll('[id]'), e => e.id), dup = ids.filter((x, i) => ids.indexOf(x) !== i);
+  if (dup.length) problems.push(`elements share an id (a link to it finds the first): ${[...new Set(dup)].slice(0, 5)}`);
   for (const a of document.querySelectorAll('a[href]'))
     if (a.getAttribute('href').startsWith(docHost)) problems.push(`absolute link to the site's own domain: ${a.getAttribute('href')}`);
   const tex = document.querySelectorAll('script[type^="math/tex"]').length;

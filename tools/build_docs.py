@@ -212,6 +212,34 @@ def code_in_pre(site: str | Path, # built site folder
     return total
 
 
+def unique_ids(site: str | Path, # built site folder
+              ) -> int:
+    """Give the second and later elements sharing an id (a `run` heading and the `run` function's entry) ids of their own,
+    `<id>-2`, ...: the heading's own anchor link and the k-th table-of-contents link to the id follow; returns how many."""
+    site, total = Path(site), 0
+    for p in site.glob("*.html"):
+        text = p.read_text(encoding="utf-8")
+        ids = re.findall(r'\sid="([^"]+)"', text)
+        dups = sorted({i for i in ids if ids.count(i) > 1})
+        for x in dups:
+            seen = 0
+            def rename(m):
+                nonlocal seen, total
+                seen += 1
+                if seen == 1: return m.group(0)
+                total += 1
+                return f' id="{x}-{seen}"' + m.group(1).replace(f'href="#{x}"', f'href="#{x}-{seen}"', 1)
+            text = re.sub(rf' id="{re.escape(x)}"((?:(?!</h\d>|\sid=").){{0,600}})', rename, text, flags=re.S)
+            seen_toc = 0
+            def toc(m):
+                nonlocal seen_toc
+                seen_toc += 1
+                return m.group(0) if seen_toc == 1 else m.group(0).replace(f'#{x}"', f'#{x}-{seen_toc}"')
+            text = re.sub(rf'<a href="#{re.escape(x)}" class="md-nav__link">', toc, text)
+        p.write_text(text, encoding="utf-8")
+    return total
+
+
 def relative_404(site: str | Path, # built site folder
                  cfg: dict, # settings.ini
                 ) -> bool:
@@ -411,7 +439,7 @@ def build_docs(nbs_path: str | Path = "nbs", # folder of the notebooks
         (Path(tmp) / "mkdocs.yml").write_text(yaml.safe_dump(mkdocs_config(cfg, src, out, copy_mathjax(src), sections), sort_keys=False))
         run_mkdocs(Path(tmp) / "mkdocs.yml", verbose)
     (out / ".nojekyll").write_text("")
-    fix_fragments(out); externalize_assets(out); images_to_files(out); code_in_pre(out); relative_404(out, cfg); plain_search_index(out)
+    fix_fragments(out); externalize_assets(out); images_to_files(out); code_in_pre(out); unique_ids(out); relative_404(out, cfg); plain_search_index(out)
     warnings += [f"linked file not found: {t}" for t in dict.fromkeys(link.missing)]
     for w in warnings: print("warning:", w, file=sys.stderr)
     return dict(out=out, pages=["index.html", "reproduction.html", *(f.replace(".ipynb", ".html") for f, _ in nav)],
