@@ -412,7 +412,10 @@ def write_reproduction(src: Path, # site source folder
     "Write the Reproduction page notebook into `src`, with its coverage map drawn from the reports' data."
     coverage_map(results / "reports", src / "assets/reproduction/coverage.png")
     cells = reproduction_cells(results, blob_url=blob, coverage="assets/reproduction/coverage.png")
-    cells = [cells[0]] + [_MISSING_MD.sub(" — ", clean_markdown(c, link)) for c in cells[1:]]   # the first links the map
+    dashed = [_MISSING_MD.subn(" — ", clean_markdown(c, link)) for c in cells[1:]]     # the first cell links the map
+    cells = [cells[0]] + [c for c, _ in dashed]
+    if any(n for _, n in dashed): cells[0] += ("\n\nIn the reports' tables, — marks a value a run does not record (the "
+                                               "iterations of an experiment that does not train, for example).")
     cells = [{"cell_type": "markdown", "id": f"rep-{i}", "metadata": {}, "source": c} for i, c in enumerate(cells)]
     (src / "reproduction.ipynb").write_text(json.dumps({"nbformat": 4, "nbformat_minor": 5, "metadata": {}, "cells": cells}))
 
