@@ -55,13 +55,16 @@ SITE_CSS = """
 .md-typeset pre, .md-typeset .jp-OutputArea-output pre, .jp-RenderedHTMLCommon pre { overflow-x: auto; max-width: 100%; }
 .md-typeset .jp-OutputArea-output { overflow-x: auto; }
 .md-typeset table::-webkit-scrollbar, .md-typeset pre::-webkit-scrollbar, .md-typeset pre > code::-webkit-scrollbar,
-.md-typeset .jp-OutputArea-output::-webkit-scrollbar { height: 0.55rem; width: 0.55rem; }
+.md-typeset .jp-OutputArea-output::-webkit-scrollbar { height: 0.6rem; width: 0.6rem; }
 .md-typeset table::-webkit-scrollbar-thumb, .md-typeset pre::-webkit-scrollbar-thumb,
 .md-typeset pre > code::-webkit-scrollbar-thumb, .md-typeset .jp-OutputArea-output::-webkit-scrollbar-thumb {
-  background: var(--md-default-fg-color--lighter); border-radius: 0.3rem; }
+  background: var(--md-default-fg-color--light); border-radius: 0.3rem; }
 .md-typeset table::-webkit-scrollbar-track, .md-typeset pre::-webkit-scrollbar-track,
 .md-typeset pre > code::-webkit-scrollbar-track, .md-typeset .jp-OutputArea-output::-webkit-scrollbar-track {
   background: var(--md-default-fg-color--lightest); }
+@supports not selector(::-webkit-scrollbar) {   /* Firefox */
+  .md-typeset table, .md-typeset pre, .md-typeset .jp-OutputArea-output {
+    scrollbar-width: auto; scrollbar-color: var(--md-default-fg-color--light) var(--md-default-fg-color--lightest); } }
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) th,
 .md-typeset .jp-RenderedHTMLCommon table:not([class]) td { padding: 0.45em 0.6em; }
 .md-typeset .jp-RenderedHTMLCommon blockquote { color: var(--md-default-fg-color--light); border-left: 0.2rem solid
@@ -498,7 +501,8 @@ def take_screenshots(site: str | Path, # built site folder
         if browser is not None: shoot(browser)
         else:
             with sync_playwright() as p:
-                b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS)
+                b = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium", args=CHROMIUM_FLAGS,
+                                      ignore_default_args=["--hide-scrollbars"])   # a reader sees them
                 shoot(b); b.close()
     finally: srv.shutdown()
     return shots
