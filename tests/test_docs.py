@@ -41,9 +41,8 @@ class _Page(HTMLParser):
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory):
-    out = tmp_path_factory.mktemp("site") / "docs"
-    result = build_docs.build_docs(NBS, out)
+def site(built_site):
+    out, result = built_site["out"], built_site
     pages = {}
     for p in out.glob("*.html"):
         parsed = _Page(); parsed.feed(p.read_text(encoding="utf-8"))
@@ -249,7 +248,44 @@ def test_reproduction_page_from_reports_only(tmp_path):
     assert "Failures" not in table2 and "| 202.6 |" in table2
     assert "![Fig. 2 (a): variance](../results/reports/vae/fig2a.png)" in next(c for c in cells if 'id="fig2"' in c)
     assert "Not run" in next(c for c in cells if 'id="fig1"' in c)
-    assert "| K beyond 10 matters little | **holds** | `vae` |" in cells[1]
+    assert "| K beyond 10 matters little | **holds** | [`vae/claims.csv`](../results/reports/vae/claims.csv) |" in cells[1]
+    assert "not run" in cells[1].split("Fig. 1")[1].split("\n")[0]           # a claim no report tests
+
+
+def test_coverage_map_reads_the_reports_and_the_papers_numbers(tmp_path):
+    "The coverage grid holds ours (in the paper's unit) beside the paper's for the cells run, and nothing else."
+    import pandas as pd
+    from gumbel_rao.data.paper import paper_results
+    (tmp_path / "vae").mkdir(); (tmp_path / "listops").mkdir()
+    pd.DataFrame([dict(estimator="st-gs", max_len=10, tau=0.01, **{"test accuracy": 0.5})]).to_csv(tmp_path / "listops/best.csv")
+    pd.DataFrame([dict(estimator="gs", arity=2, batch_size=20, **{"test -log p(x)": 100.0})]).to_csv(tmp_path / "vae/best.csv")
+    rows, cols, theirs, ours = doc_reproduction.coverage_grid(1, tmp_path)
+    assert ours == {("ST-GS", (10, 0.01)): 50.0} and len(theirs) == len(paper_results(1)) == len(rows) * len(cols)
+    assert theirs["ST-GS", (10, 0.01)] == 38.8
+    assert doc_reproduction.coverage_grid(2, tmp_path)[3] == {("GS", (2, 20)): 100.0}
+    png = doc_reproduction.coverage_map(tmp_path, tmp_path / "map.png")
+    assert png.read_bytes() == doc_reproduction.coverage_map(tmp_path, tmp_path / "again.png").read_bytes()  # deterministic
+
+
+def test_signatures_links_and_source_lines_from_the_files(tmp_path):
+    "Signatures show names, not Markdown links; a page's own names link on the page; source lines are read from the files."
+    md = "```python\ndef f(p:dict, # from ([`resolve_params`](https://h.io/b/exp.listops.html#resolve_params))\n```\nsee [`g`](https://h.io/b/x.html#g)"
+    nb = {"cells": [{"cell_type": "code", "source": "show_doc(f)", "outputs": [{"data": {"text/markdown": md}}]}]}
+    assert doc_pages.plain_signatures(nb) == 1 and "# from (resolve_params)" in nb["cells"][0]["outputs"][0]["data"]["text/markdown"]
+    assert doc_pages.local_links(nb, {"g"}, "https://h.io/b") == 1
+    assert nb["cells"][0]["outputs"][0]["data"]["text/markdown"].endswith("see [`g`](#g)")
+    (tmp_path / "pkg").mkdir()
+    (tmp_path / "pkg/m.py").write_text("import x\n\n@dec\ndef run(a):\n    pass\n\nclass C:\n    def run(self): pass\nN = 3\n")
+    assert doc_pages._definition_line(tmp_path / "pkg/m.py", "run") == 3 and doc_pages._definition_line(tmp_path / "pkg/m.py", "C.run") == 8
+    assert doc_pages.module_names(tmp_path, "pkg.m") == {"run", "C", "N"}
+    assert doc_pages._source_url("pkg.m", "C", tmp_path, "B") == "B/pkg/m.py#L7"
+
+
+def test_search_text_and_navigation():
+    assert build_docs.plain_tex(r"at $\tau \le 1$, $\mathrm{softmax}\,\theta$") == "at τ ≤ 1, softmax θ"
+    nav = build_docs.nav_sections([("core.ipynb", "Core"), ("exp.toy.ipynb", "Toy"), ("cli.ipynb", "CLI"), ("b.ipynb", "B")],
+                                  {"core.ipynb": 0, "exp.toy.ipynb": 30, "cli.ipynb": 50, "b.ipynb": 90})
+    assert [list(s)[0] for s in nav] == ["Start", "Reproduction", "Library", "Experiments", "Running experiments", "Benchmarks"]
 
 
 def test_paper_numbers_come_from_the_data_file(monkeypatch):

@@ -12,8 +12,8 @@ from pathlib import Path
 import yaml
 
 __all__ = ["page_name", "list_notebooks", "split_directives", "frontmatter_to_markdown",
-           "clean_code_cell", "clean_markdown", "make_linker", "clean_notebook", "default_exp", "fix_source_links",
-           "order_show_docs", "process_notebook", "is_display_cell", "empty_display_cells", "LINK"]
+           "clean_code_cell", "dash_missing", "clean_markdown", "make_linker", "clean_notebook", "default_exp", "fix_source_links",
+           "order_show_docs", "plain_signatures", "local_links", "module_names", "process_notebook", "is_display_cell", "empty_display_cells", "LINK"]
 
 
 def _source(cell: dict) -> str:
@@ -73,13 +73,34 @@ def _is_progress_bar(output: dict) -> bool:
     return output.get("name") == "stderr" and (bar or "TqdmWarning" in text or not text.strip())
 
 
+def _is_noise(output: dict) -> bool:
+    "What a page leaves out of a cell's outputs: anything written to stderr (progress bars, warnings, profiler notes)."
+    return output.get("output_type") == "stream" and output.get("name") == "stderr"
+
+
+_MISSING_HTML = re.compile(r'(<td[^>]*>)\s*(?:nan|NaN|None|<NA>|&lt;NA&gt;)\s*(</td>)')
+_MISSING_MD = re.compile(r'(?<=\|)[ \t]*(?:nan|NaN|None)[ \t]*(?=\|)')
+
+def dash_missing(output: dict, # an output of a code cell (changed in place)
+                ) -> dict:
+    "Table cells with a missing value (`nan`, `None`) read `—` in HTML and Markdown outputs (pandas writes `NaN`)."
+    data = output.get("data", {})
+    if "text/html" in data:
+        html_ = data["text/html"] if isinstance(data["text/html"], str) else "".join(data["text/html"])
+        data["text/html"] = _MISSING_HTML.sub(r"\1—\2", html_)
+    if "text/markdown" in data:
+        md = data["text/markdown"] if isinstance(data["text/markdown"], str) else "".join(data["text/markdown"])
+        data["text/markdown"] = _MISSING_MD.sub(" — ", md)
+    return output
+
+
 def clean_code_cell(cell: dict, # a code cell of a processed notebook (changed in place)
                    ) -> dict | None:
-    "Apply the directives nbdev leaves (`include`, `output`, `echo`) and drop progress bars; `None` drops the cell."
+    "Apply the directives nbdev leaves (`include`, `output`, `echo`) and drop stderr (`_is_noise`); `None` drops the cell."
     found, code = split_directives(_source(cell))
     false = lambda k: str(found.get(k, "")).strip().lower() == "false"
     if false("include"): return None
-    cell["outputs"] = [] if false("output") else [o for o in cell.get("outputs", []) if not _is_progress_bar(o)]
+    cell["outputs"] = [] if false("output") else [dash_missing(o) for o in cell.get("outputs", []) if not _is_noise(o)]
     if false("echo"):
         tags = cell.setdefault("metadata", {}).setdefault("tags", [])
         if "remove_input" not in tags: tags.append("remove_input")
@@ -195,16 +216,46 @@ def default_exp(nb_path: str | Path, # a notebook
     return next((m.split()[0] for m in found if m), None)
 
 
-def _source_url(module, name: str, root: Path, blob_url: str) -> str | None:
-    "The blob URL of the line where `module.name` is defined, or `None` if it cannot be found."
-    import inspect
-    obj = module
-    for part in name.split("."): obj = getattr(obj, part, None)
+def _definition_line(path: Path, # a Python file
+                     name: str, # a top-level name, or `Class.method`
+                    ) -> int | None:
+    "The line where `name` is defined in `path` (its first decorator's line, as `inspect` gives), or `None`."
+    try: body = ast.parse(Path(path).read_text(encoding="utf-8")).body
+    except (OSError, SyntaxError, ValueError): return None
+    node = None
+    for part in name.split("."):
+        defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
+        node = next((n for n in body if isinstance(n, defs) and n.name == part), None)
+        if node is None:
+            node = next((n for n in body if isinstance(n, (ast.Assign, ast.AnnAssign)) and part in
+                         {t.id for t in (n.targets if isinstance(n, ast.Assign) else [n.target]) if isinstance(t, ast.Name)}), None)
+            return node.lineno if node is not None and part == name.split(".")[-1] else None
+        body = node.body
+    return min([node.lineno, *(d.lineno for d in node.decorator_list)])
+
+
+def _module_file(root: Path, module: str) -> Path:
+    "The source file of `module` (`a.b.c`) under the repository `root`: `a/b/c.py` or `a/b/c/__init__.py`."
+    base = Path(root) / Path(*module.split("."))
+    return base.with_suffix(".py") if base.with_suffix(".py").is_file() else base / "__init__.py"
+
+
+def _source_url(module: str, name: str, root: Path, blob_url: str) -> str | None:
+    """The blob URL of the line where `name` is defined: in `module` if it defines it, else in the module the imported
+    object names as its home; read from the files under `root`, so the same from any copy of the repository."""
+    import importlib, inspect
+    candidates = [module]
     try:
-        obj = inspect.unwrap(obj)
-        path, line = Path(inspect.getsourcefile(obj)).resolve(), inspect.getsourcelines(obj)[1]
-        return f"{blob_url}/{path.relative_to(Path(root).resolve()).as_posix()}#L{line}"
-    except (TypeError, OSError, ValueError): return None
+        obj = importlib.import_module(module)
+        for part in name.split("."): obj = getattr(obj, part)
+        home = getattr(inspect.unwrap(obj), "__module__", None)
+        if home and home != module: candidates.append(home)
+    except Exception: pass
+    for mod in candidates:
+        path = _module_file(root, mod)
+        line = _definition_line(path, name)
+        if line is not None: return f"{blob_url}/{path.relative_to(Path(root)).as_posix()}#L{line}"
+    return None
 
 
 def fix_source_links(nb: dict, # a processed notebook (changed in place)
@@ -212,20 +263,64 @@ def fix_source_links(nb: dict, # a processed notebook (changed in place)
                      root: Path, # repository root, for paths in the links
                      blob_url: str, # e.g. `https://github.com/<user>/<repo>/blob/main`
                     ) -> int:
-    "Point each `show_doc` source link at the definition in `module`; returns how many links changed."
-    import importlib
-    try: mod = importlib.import_module(module)
-    except Exception: return 0
+    "Point each `show_doc` source link at the definition in `module` (or the name's home module); returns how many changed."
     changed = 0
     for o in (o for c in nb["cells"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})):
         md = _source_of(o)
         m = re.search(r'^#{2,4} (\S+)\s*$', md, re.M)
-        url = _source_url(mod, m.group(1), root, blob_url) if m and 'class="gr-source"' in md else None
+        url = _source_url(module, m.group(1), root, blob_url) if m and 'class="gr-source"' in md else None
         if url is None: continue
         new = re.sub(r'(<a class="gr-source" href=")[^"]*(")', lambda k: k.group(1) + url + k.group(2), md, count=1)
         changed += new != md
         o["data"]["text/markdown"] = new
     return changed
+
+
+_CODE_LINK = re.compile(r'\[`([^`\]]+)`\]\(([^)\s]+)\)')
+
+def plain_signatures(nb: dict, # a processed notebook (changed in place)
+                    ) -> int:
+    "Inside the code blocks of `show_doc` outputs, nbdev's Markdown links (`` [`f`](url) ``) become the plain name."
+    changed = 0
+    def plain(block): return _CODE_LINK.sub(lambda m: m.group(1), block.group(0))
+    for o in (o for c in nb["cells"] for o in c.get("outputs", []) if "text/markdown" in o.get("data", {})):
+        md = _source_of(o)
+        new = re.sub(r'(?ms)^(`{3,}).*?^\1', plain, md)
+        changed += new != md
+        o["data"]["text/markdown"] = new
+    return changed
+
+
+def local_links(nb: dict, # a processed notebook (changed in place)
+                names: set, # the names the notebook's module defines
+                doc_url: str, # nbdev's doc URL (doc_host + doc_baseurl)
+               ) -> int:
+    "Point nbdev's links to a name the page's own module defines at its entry on this page (nbdev takes the first module it meets)."
+    pat = re.compile(rf'(\[`([^`\]]+)`\]\(){re.escape(doc_url.rstrip("/"))}/[^)#\s]+#([^)\s]+)\)')
+    changed = 0
+    def fix(m):
+        nonlocal changed
+        if m.group(2).split(".")[-1] not in names and m.group(2) not in names: return m.group(0)
+        changed += 1
+        return f"{m.group(1)}#{m.group(3)})"
+    for c in nb["cells"]:
+        if c["cell_type"] == "markdown": c["source"] = pat.sub(fix, _source(c))
+        for o in c.get("outputs", []):
+            if "text/markdown" in o.get("data", {}): o["data"]["text/markdown"] = pat.sub(fix, _source_of(o))
+    return changed
+
+
+def module_names(root: Path, # repository root
+                 module: str, # e.g. `gumbel_rao.experiments.vae`
+                ) -> set:
+    "The names defined at the top level of `module`'s source file under `root` (functions, classes, assignments)."
+    try: body = ast.parse(_module_file(root, module).read_text(encoding="utf-8")).body
+    except (OSError, SyntaxError): return set()
+    names = {n.name for n in body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    for n in body:
+        targets = n.targets if isinstance(n, ast.Assign) else [n.target] if isinstance(n, ast.AnnAssign) else []
+        names |= {t.id for t in targets if isinstance(t, ast.Name)}
+    return names
 
 
 def _source_position(cell: dict) -> tuple | None:
