@@ -6,7 +6,7 @@ import json, subprocess, sys
 from pathlib import Path
 import nbformat, pytest
 from conftest import ROOT
-from gumbel_rao.sweep import load_config, check_config, plan_runs, write_demo_notebook
+from gumbel_rao.pipeline.config import load_config, check_config, plan_runs, write_demo_notebook
 
 BIN = Path(sys.executable).parent
 

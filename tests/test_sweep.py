@@ -1,11 +1,14 @@
-"""Reliability of sweeps on a tiny experiment notebook (`gumbel_rao.sweep.write_demo_notebook`): kill and resume,
+"""Reliability of sweeps on a tiny experiment notebook (`gumbel_rao.pipeline.config.write_demo_notebook`): kill and resume,
 failures, bad configs, Dask against local, two sweeps on one store. Each run takes about a second."""
 import os, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, yaml
 from conftest import ROOT
-from gumbel_rao.sweep import write_demo_notebook, sweep, open_storage, finished_runs
-from gumbel_rao.report import load_runs, write_report
+from gumbel_rao.pipeline.config import write_demo_notebook
+from gumbel_rao.pipeline.sweep import sweep, finished_runs
+from gumbel_rao.pipeline.store import open_storage
+from gumbel_rao.pipeline.report import load_runs
+from gumbel_rao.pipeline.reproduce import write_report
 
 
 def _config(tmp_path, name="demo", **smoke):
@@ -126,7 +129,7 @@ def test_concurrent_sweeps_on_one_store_lose_nothing(tmp_path):
 def _claim_all(store):
     "Claim waiting trials of the study 'race' until none is left; return their numbers."
     import optuna
-    from gumbel_rao.sweep import claim_trial
+    from gumbel_rao.pipeline.store import claim_trial
     study, claimed = optuna.load_study(study_name="race", storage=open_storage(store, 1)), []
     while (trial := claim_trial(study)) is not None: claimed.append(trial.number)
     return claimed

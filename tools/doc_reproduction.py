@@ -1,7 +1,7 @@
 """The Reproduction page of the documentation site (tooling for `tools/build_docs.py`; not installed).
 
 Assembled from the committed reports under `results/reports/` only (each written by `gumbel-rao report` from a sweep's
-store): the status table of every claim of the paper with our verdicts (`gumbel_rao.report.status_markdown`), then
+store): the status table of every claim of the paper with our verdicts (`gumbel_rao.pipeline.claims.status_markdown`), then
 each claim with the paper's statement and numbers (`gumbel_rao.data.paper`), our verdicts and evidence
 (`claims.csv`), and the tables and figures of the report that tests it. Reports that test no claim of the paper (our
 ablations) follow in full. No number on this page is typed: each comes from a committed data file.
@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from gumbel_rao.data.paper import paper_claims, paper_results
-from gumbel_rao.report import committed_claims, embed_report, status_markdown
+from gumbel_rao.pipeline.claims import committed_claims, status_markdown
+from gumbel_rao.pipeline.report import embed_report
 
 __all__ = ["paper_table", "CLAIM_SECTIONS", "report_sections", "reproduction_cells"]
 
