@@ -53,10 +53,10 @@ def _execute(notebook, out, params):
                          ) from None
 
 def _cmd_run(args):
-    from gumbel_rao.pipeline.runner import find_experiment, check_parameters, read_yaml
+    from gumbel_rao.pipeline.runner import find_experiment, check_parameters, read_parameter
     with user_input():
         notebook = find_experiment(args.experiment, args.nbs)
-        params = {key: read_yaml(value, f"-p {key} {value}") for key, value in args.p or []}
+        params = {key: read_parameter(value, f"-p {key} {value}") for key, value in args.p or []}
         check_parameters(notebook, params)
     out = Path(args.out or f"runs/{notebook.stem}/{params.get('scale', 'default')}")
     print(f"executed {_execute(notebook, out, params)}")
@@ -70,13 +70,12 @@ def _group(text: str):
 
 def _cmd_sweep(args):
     from gumbel_rao.pipeline.sweep import sweep
-    from gumbel_rao.pipeline.config import load_config, check_config, plan_runs
+    from gumbel_rao.pipeline.config import load_checked, plan_runs
     with user_input():
-        path, nbs = config_path(args.config), args.nbs or default_dir("nbs")
-        config = load_config(path)
-        check_config(config, nbs, path.parent); plan_runs(config, args.scale)
-    summary = sweep(path, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run, nbs,
-                    args.heartbeat, retry_failed=args.retry_failed, group=args.group)
+        config, notebook = load_checked(config_path(args.config), args.nbs or default_dir("nbs"))
+        plan_runs(config, args.scale)
+    summary = sweep(config, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run,
+                    heartbeat_interval=args.heartbeat, retry_failed=args.retry_failed, group=args.group, notebook=notebook)
     if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 

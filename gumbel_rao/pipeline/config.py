@@ -4,15 +4,15 @@
 
 # %% ../../nbs/41_pipeline.config.ipynb #276d467a
 from __future__ import annotations
-import ast, itertools, re
+import ast, hashlib, itertools, json, re
 from pathlib import Path
 from .runner import notebook_parameters, find_experiment, read_yaml
 
 
 # %% auto #0
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
-           'check_knob', 'search_distribution', 'check_scale', 'check_config', 'sample_search', 'study_name', 'n_draws',
-           'plan_runs']
+           'check_knob', 'search_distribution', 'check_scale', 'check_config', 'load_checked', 'sample_search',
+           'run_fingerprint', 'study_folder', 'check_folders', 'study_name', 'n_draws', 'plan_runs']
 
 # %% ../../nbs/41_pipeline.config.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -184,6 +184,14 @@ def check_config(config: dict, # a loaded config
         if ":" not in group["function"]: raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
     return notebook
 
+# %% ../../nbs/41_pipeline.config.ipynb #2dec0464
+def load_checked(path: str | Path, # a YAML config
+                 nbs_path: str | Path = "nbs", # where experiment notebooks are found by name
+                ) -> tuple:
+    "`(config, notebook)`: the config at `path` after `check_config`, and its experiment notebook as an absolute path."
+    config = load_config(path)
+    return config, check_config(config, nbs_path, Path(path).parent).absolute()
+
 # %% ../../nbs/41_pipeline.config.ipynb #54c3809e
 def sample_search(space: dict, # knob -> distribution spec (see `search_distribution`)
                   n_trials: int, # how many configurations
@@ -195,6 +203,30 @@ def sample_search(space: dict, # knob -> distribution spec (see `search_distribu
     study = optuna.create_study(sampler=optuna.samplers.RandomSampler(seed=seed))
     distributions = {name: search_distribution(spec, f"space.{name}") for name, spec in space.items()}
     return [study.ask(distributions).params for _ in range(n_trials)]
+
+# %% ../../nbs/41_pipeline.config.ipynb #90ff55ab
+def run_fingerprint(experiment: str, # the config's `experiment`
+                    params: dict, # every parameter the run passes to the notebook (fixed, cell, drawn, seed, scale)
+                   ) -> str:
+    "A 16-hex-digit hash of what determines a run: its experiment and its parameters (key order does not matter)."
+    text = json.dumps(dict(experiment=experiment, params=params), sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+def study_folder(study: str, # a study's name
+                ) -> str:
+    "The study's name as a folder name: characters other than letters, digits and `.=,-` folded to `_`."
+    return re.sub(r"[^\w.=,-]+", "_", study)
+
+def check_folders(runs: list, # from `plan_runs`
+                 ) -> list:
+    "`runs`, after checking that no two studies share a run folder (cell values that differ only in folded characters)."
+    seen = {}
+    for study in dict.fromkeys(r["study"] for r in runs):
+        other = seen.setdefault(study_folder(study), study)
+        if other != study:
+            raise ValueError(f"cells {other!r} and {study!r} would share the run folder {study_folder(study)!r}; "
+                             "give one of them a value that differs in a letter or digit")
+    return runs
 
 # %% ../../nbs/41_pipeline.config.ipynb #d834dbc2
 def _product(axes: dict) -> list:
@@ -214,7 +246,7 @@ def n_draws(search: dict, # a scale's `search` section
 def plan_runs(config: dict, # a checked config
               scale: str, # "smoke", "cpu" or "paper"
              ) -> list:
-    "Every run of the sweep at `scale`: dicts with `study`, `cell`, `key`, `point` (grid point or draw) and `params`."
+    "Every run of the sweep at `scale`: dicts with `study`, `cell`, `key`, `point` (grid point or draw), `params` and `fingerprint`."
     if scale not in config["scales"]: raise ValueError(f"config {config['name']!r} has no scale {scale!r}; it has {sorted(config['scales'])}")
     spec, s = config["scales"][scale], config["scales"][scale].get("search")
     grid = [(f"grid{i:02d}", p) for i, p in enumerate(_product(spec["grid"]))] if spec.get("grid") else []
@@ -226,6 +258,8 @@ def plan_runs(config: dict, # a checked config
         for tag, point in grid + draws[:n_draws(s, cell) if s else 0] or [("base", {})]:
             for seed in spec.get("seeds", [0]):
                 params = {**spec.get("params", {}), **cell, **point, "seed": seed, "scale": scale}
-                runs.append(dict(study=study_name(config["name"], scale, cell), cell=cell, key=f"{tag}-seed{seed}", point=point,
-                                 params=params, stage="search"))
+                study = study_name(config["name"], scale, cell)
+                runs.append(dict(study=study, cell=cell, key=f"{tag}-seed{seed}", point=point, params=params, stage="search",
+                                 fingerprint=run_fingerprint(config["experiment"], params)))
+    check_folders(runs)
     return runs

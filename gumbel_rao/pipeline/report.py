@@ -7,7 +7,8 @@ from __future__ import annotations
 import collections, json, math
 from pathlib import Path
 from .config import plan_runs
-from .store import open_storage, run_dir
+from .runner import UsageError
+from .store import open_storage, run_dir, matches_plan
 from .cost import _same
 
 
@@ -19,27 +20,32 @@ __all__ = ['COLUMN_NAMES', 'sweep_info', 'load_runs', 'runs_table', 'flatten_rec
 # %% ../../nbs/45_pipeline.report.ipynb #3555e00a
 def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
               ) -> dict:
-    "The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned sweep)."
+    "The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned sweep); raises `UsageError` in one line when there is no store."
     sweep_dir = Path(sweep_dir)
+    if not (sweep_dir / "sweep.json").is_file():
+        raise UsageError(f"{sweep_dir} is not a sweep's folder (it has no sweep.json); give the folder that `gumbel-rao sweep` printed")
     info = json.loads((sweep_dir / "sweep.json").read_text())
     url = info["storage"]
-    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
-        near = sweep_dir / Path(url[len("sqlite:///"):]).name
-        if near.exists(): info["storage"] = f"sqlite:///{near.absolute()}"
-    return info
+    if not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists(): return info
+    near = sweep_dir / Path(url[len("sqlite:///"):]).name
+    if not near.exists():
+        raise UsageError(f"the store of {sweep_dir} is missing: neither {url[len('sqlite:///'):]} nor {near} exists")
+    return dict(info, storage=f"sqlite:///{near.absolute()}")
 
 # %% ../../nbs/45_pipeline.report.ipynb #136e2c2b
 def load_runs(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
              ):
-    "A DataFrame of the sweep's runs, one row per run key (runs retired from the plan left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
+    "A DataFrame of the sweep's runs, one row per run key (runs retired from the plan, and runs of another config, left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
     import optuna, pandas as pd
     info = sweep_info(sweep_dir)
     storage, rows = open_storage(info["storage"]), {}
+    planned = {(r["study"], r["key"]): r for r in plan_runs(info["config"], info["scale"])}
     for name in info["studies"]:
         for t in sorted(optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False), key=lambda t: t.number):
             state = dict(COMPLETE="complete", FAIL="failed" if "traceback" in t.user_attrs else "lost").get(t.state.name)
             key = (name, t.user_attrs.get("run"))
             if state is None or "retired" in t.user_attrs or key in rows and (rows[key]["state"] == "complete" or state == "lost"): continue
+            if key in planned and not matches_plan(t.user_attrs, planned[key]): continue   # a run of another config
             a = t.user_attrs
             rows[key] = dict(study=name, run=key[1], tag=key[1].rsplit("-seed", 1)[0], stage=a.get("stage", "search"),
                              seed=a["params"]["seed"], state=state, value=t.value, params=a["params"], point=a["point"],

@@ -131,19 +131,19 @@ def reproduce(scale: str = "smoke", # "smoke", "cpu" or "paper"
         if not experiment.endswith(".ipynb"):
             try: find_experiment(experiment, nbs_path)
             except ValueError: print(f"skipping {name}: its notebook {experiment!r} is not in {nbs_path} yet"); results[name] = "skipped"; continue
-        try: check_config(config, nbs_path, path.parent); check_report(config)
+        try: notebook = check_config(config, nbs_path, path.parent).absolute(); check_report(config)
         except ValueError as e: raise ValueError(f"{path}: {e}") from None
-        selected.append((name, path))
+        selected.append((name, path, config, notebook))
     if sweep_kwargs.get("dry_run"):   # the measured cost of every config, one table; nothing runs
         group = sweep_kwargs.get("group", 1)
-        table = cost_table(scale, configs, nbs_path, [n for n, _ in selected], 1 if group == "auto" else group)
+        table = cost_table(scale, configs, nbs_path, [n for n, *_ in selected], 1 if group == "auto" else group)
         print(f"Cost of scale {scale}" + (f", one run per process and {group} runs trained together" if group not in (1, "auto") else "") +
               " (hours of the runs priced from measurements; `not_measured`: runs nothing measured)\n")
         print(markdown_table(table.assign(hours=table.hours.map(lambda h: f"{h:.4g}"))))
-        return {name: "dry run" for name, _ in selected}
-    for name, path in selected:
+        return {name: "dry run" for name, *_ in selected}
+    for name, path, config, notebook in selected:   # each config loaded and checked once, above
         print(f"== {name} ({path})")
-        summary = sweep(path, scale, out=out / name, nbs_path=nbs_path, **sweep_kwargs)
+        summary = sweep(config, scale, out=out / name, notebook=notebook, **sweep_kwargs)
         if summary["sweep_dir"] is not None:
             summary["report"] = write_report(summary["sweep_dir"], Path(reports) / name if reports else None)
             print(f"report: {summary['report']}")

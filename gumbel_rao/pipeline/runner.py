@@ -10,8 +10,8 @@ from pathlib import Path
 
 # %% auto #0
 __all__ = ['INT_PATTERN', 'FLOAT_PATTERN', 'QUIET_KERNEL', 'UsageError', 'parameters_cells', 'parameterized_notebooks',
-           'notebook_parameters', 'yaml_loader', 'read_yaml', 'kernel_name', 'check_parameters', 'execute_notebook',
-           'default_dir', 'find_experiment', 'experiment_presets']
+           'notebook_parameters', 'yaml_loader', 'read_yaml', 'read_parameter', 'kernel_name', 'check_parameters',
+           'execute_notebook', 'default_dir', 'find_experiment', 'experiment_presets']
 
 # %% ../../nbs/40_pipeline.runner.ipynb #d6cc9e7a
 class UsageError(ValueError):
@@ -79,6 +79,12 @@ def read_yaml(text: str, # YAML text: a value typed after `-p`, or a whole confi
     import yaml
     try: return yaml.load(text, Loader=yaml_loader())
     except yaml.YAMLError as e: raise UsageError(f"{where} is not valid YAML ({' '.join(str(e).split())})") from None
+
+def read_parameter(text: str, # a value typed after `-p NAME`
+                   where: str = "the value", # for the error message, e.g. "-p lr 0.1"
+                  ):
+    "The value of `-p NAME text`: `None` for `None` (as plain papermill reads it) or YAML's `null`, else `read_yaml`."
+    return None if text.strip() == "None" else read_yaml(text, where)
 
 # %% ../../nbs/40_pipeline.runner.ipynb #79645b38
 def kernel_name(path: str | Path, # a notebook

@@ -7,11 +7,21 @@ from __future__ import annotations
 import contextlib, itertools, json, math, re, threading, time, traceback, warnings
 from pathlib import Path
 from .runner import execute_notebook
+from .config import study_folder
 
 
 # %% auto #0
-__all__ = ['open_storage', 'enqueue_runs', 'retire_runs', 'claim_trial', 'is_duplicate', 'metric_value', 'scalar_metrics',
-           'heartbeat', 'record_trial', 'run_trial', 'run_dir']
+__all__ = ['absolute_url', 'open_storage', 'enqueue_runs', 'matches_plan', 'changed_runs', 'retire_runs', 'claim_trial',
+           'is_duplicate', 'metric_value', 'scalar_metrics', 'heartbeat', 'record_trial', 'run_trial', 'run_dir']
+
+# %% ../../nbs/42_pipeline.store.ipynb #5a055885
+def absolute_url(url: str, # an SQLAlchemy URL
+                ) -> str:
+    "`url` with a relative SQLite file path made absolute (from the current folder); any other URL as given."
+    prefix = "sqlite:///"
+    path = url[len(prefix):] if url.startswith(prefix) else ""
+    if not path or path.startswith(":memory:") or Path(path).is_absolute(): return url
+    return prefix + str(Path(path).absolute())
 
 # %% ../../nbs/42_pipeline.store.ipynb #872cb74b
 def _serialize_sqlite(engine):
@@ -64,9 +74,42 @@ def enqueue_runs(storage, # from `open_storage`
             study.add_trial(optuna.trial.create_trial(
                 state=optuna.trial.TrialState.WAITING, params=scalars, distributions={k: choices[k] for k in scalars},
                 user_attrs=dict(run=run["key"], params=run["params"], cell=run["cell"], point=run["point"],
-                                stage=run.get("stage", "search"))))
+                                stage=run.get("stage", "search"), **_fingerprint(run))))
             added += 1
     return added
+
+def _fingerprint(run: dict) -> dict:
+    return {"fingerprint": run["fingerprint"]} if "fingerprint" in run else {}
+
+# %% ../../nbs/42_pipeline.store.ipynb #947a8ad6
+def _canonical(params: dict) -> str: return json.dumps(params, sort_keys=True, default=str)
+
+def matches_plan(attrs: dict, # a trial's user attributes
+                 run: dict, # the planned run of the same key (`plan_runs`)
+                ) -> bool:
+    "Whether a stored trial is the planned run: the same fingerprint, or (a trial stored without one) the same parameters."
+    if "fingerprint" in attrs and "fingerprint" in run: return attrs["fingerprint"] == run["fingerprint"]
+    return _canonical(attrs.get("params", {})) == _canonical(run["params"])
+
+# %% ../../nbs/42_pipeline.store.ipynb #fc011232
+def _difference(old: dict, new: dict) -> str:
+    "The knobs that differ between two parameter dicts, as `knob: old -> new`."
+    keys = [k for k in dict.fromkeys([*old, *new]) if _canonical({"v": old.get(k)}) != _canonical({"v": new.get(k)})]
+    return ", ".join(f"{k}: {old.get(k, 'unset')!r} -> {new.get(k, 'unset')!r}" for k in keys) or "the experiment"
+
+def changed_runs(storage, # from `open_storage`
+                 runs: list, # the plan (`plan_runs`)
+                ) -> list:
+    "`(study, key, what changed)` for each planned search run that the store holds as a run of another config."
+    import optuna
+    planned, out = {(r["study"], r["key"]): r for r in runs}, []
+    names = {s.study_name for s in optuna.get_all_study_summaries(storage)}
+    for name in dict.fromkeys(r["study"] for r in runs if r["study"] in names):
+        for t in optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False):
+            run, attrs = planned.get((name, t.user_attrs.get("run"))), t.user_attrs
+            if run is None or attrs.get("stage", "search") != "search" or "retired" in attrs or matches_plan(attrs, run): continue
+            out.append((name, run["key"], _difference(attrs.get("params", {}), run["params"])))
+    return out
 
 # %% ../../nbs/42_pipeline.store.ipynb #a820a31d
 def retire_runs(storage, # from `open_storage`
@@ -185,5 +228,5 @@ def run_trial(study, # the trial's study
         return record_trial(study, trial, out, objective, start, error)
 
 def run_dir(sweep_dir, study: str, key: str) -> Path:
-    "The folder of one run: `sweep_dir/runs/<study, as a file name>/<key>`."
-    return Path(sweep_dir) / "runs" / re.sub(r"[^\w.=,-]+", "_", study) / key
+    "The folder of one run: `sweep_dir/runs/<study, as a file name (`study_folder`)>/<key>`."
+    return Path(sweep_dir) / "runs" / study_folder(study) / key

@@ -6,15 +6,16 @@
 from __future__ import annotations
 import json, os, subprocess, sys, time, warnings
 from pathlib import Path
-from .config import load_config, check_config, plan_runs
-from .store import (open_storage, enqueue_runs, retire_runs, claim_trial, heartbeat, record_trial, run_trial,
+from .runner import UsageError
+from .config import load_checked, plan_runs
+from .store import (open_storage, absolute_url, changed_runs, enqueue_runs, retire_runs, claim_trial, heartbeat, record_trial, run_trial,
                                        run_dir)
 from .cost import group_benchmark_rows, cost_estimate
 
 
 # %% auto #0
 __all__ = ['GROUP_WIN', 'best_configuration', 'plan_finals', 'resolve_group', 'claim_trials', 'run_group_trials', 'work',
-           'finished_runs', 'run_workers', 'write_sweep_info', 'sweep']
+           'finished_runs', 'run_workers', 'write_sweep_info', 'refuse_changed', 'sweep']
 
 # %% ../../nbs/44_pipeline.sweep.ipynb #fffe416f
 def best_configuration(trials: list, # a study's trials (Optuna `FrozenTrial`s)
@@ -219,8 +220,19 @@ def write_sweep_info(sweep_dir: str | Path, # the sweep's folder
                                     studies=list(dict.fromkeys(r["study"] for r in runs)), runs=len(runs)), indent=1))
     return path
 
+# %% ../../nbs/44_pipeline.sweep.ipynb #247b1144
+def refuse_changed(changed: list, # from `changed_runs`
+                   sweep_dir: str | Path, # the sweep's folder
+                  ) -> None:
+    "Raise `UsageError` in one line when the store holds runs of another config (see above)."
+    if not changed: return
+    study, key, what = changed[0]
+    more = f" and {len(changed) - 1} more" if len(changed) > 1 else ""
+    raise UsageError(f"{sweep_dir} holds runs of another config: {study} {key} ({what}){more}; "
+                     "sweep into another --out to keep both, or delete that folder to start again")
+
 # %% ../../nbs/44_pipeline.sweep.ipynb #03a3ff14
-def sweep(config_path: str | Path, # a YAML config
+def sweep(config: str | Path | dict, # a YAML config's path, or a config already checked (`load_checked`, with `notebook`)
           scale: str = "smoke", # "smoke", "cpu" or "paper"
           out: str | Path | None = None, # the sweep's folder (default runs/sweeps/<name>/<scale>)
           storage: str | None = None, # an SQLAlchemy URL (default: sqlite file store.db in the sweep's folder)
@@ -232,10 +244,11 @@ def sweep(config_path: str | Path, # a YAML config
           grace_period: int | None = None, # seconds of silence before a trial is stale and rerun (default 3 heartbeats)
           retry_failed: bool = False, # run again the runs that failed with an error in an earlier call
           group: int | str = "auto", # search runs of one cell trained together ("auto": where measured to win, `resolve_group`)
+          notebook: str | Path | None = None, # the experiment notebook of a checked `config` (from `load_checked`)
          ) -> dict:
-    "Run the sweep of `config_path` at `scale` (see above); returns `dict(sweep_dir, runs, complete, failed)`."
-    config = load_config(config_path)
-    notebook = check_config(config, nbs_path, Path(config_path).parent).absolute()
+    "Run the sweep of `config` at `scale` (see above); returns `dict(sweep_dir, runs, complete, failed)`."
+    if isinstance(config, dict): notebook = Path(notebook)   # loaded and checked once, by the caller
+    else: config, notebook = load_checked(config, nbs_path)
     runs, group_size = plan_runs(config, scale), resolve_group(group, config, scale=scale)
     studies = list(dict.fromkeys(r["study"] for r in runs))
     if dry_run:
@@ -244,9 +257,10 @@ def sweep(config_path: str | Path, # a YAML config
         return dict(sweep_dir=None, runs=len(runs), complete=0, failed=0)
     sweep_dir = Path(out or f"runs/sweeps/{config['name']}/{scale}").absolute()
     sweep_dir.mkdir(parents=True, exist_ok=True)
-    storage = storage or f"sqlite:///{sweep_dir / 'store.db'}"
-    write_sweep_info(sweep_dir, config, scale, storage, notebook, runs)
+    storage = absolute_url(storage or f"sqlite:///{sweep_dir / 'store.db'}")
     store = open_storage(storage, heartbeat_interval, grace_period)
+    refuse_changed(changed_runs(store, runs), sweep_dir)
+    write_sweep_info(sweep_dir, config, scale, storage, notebook, runs)
     enqueue_runs(store, runs, config["objective"]["direction"], retry_failed)
     retire_runs(store, runs)
     final = config["scales"][scale].get("final")
