@@ -4,7 +4,7 @@
 
 # %% ../nbs/50_cli.ipynb #ee60759d
 from __future__ import annotations
-import argparse, contextlib, json, re, sys
+import argparse, contextlib, re, sys
 from pathlib import Path
 from .pipeline.runner import UsageError, default_dir
 

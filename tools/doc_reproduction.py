@@ -62,7 +62,13 @@ def report_sections(folder: Path, # a committed report folder
 def _verdicts_md(rows) -> str:
     "Our verdicts for one claim as a table."
     return "| our check | verdict | evidence |\n|---|---|---|\n" + "\n".join(
-        f"| {r.title} | **{r.verdict}** | {r.evidence} |" for r in rows.itertuples())
+        f"| {r.title} | **{r.verdict}**{_note(r)} | {r.evidence} |" for r in rows.itertuples())
+
+
+def _note(row) -> str:
+    "The part of a claim not measured or contradicting (claims.csv's `not_measured`), in brackets; empty when none."
+    note = getattr(row, "not_measured", "")
+    return f" ({note})" if isinstance(note, str) and note else ""
 
 
 def reproduction_cells(results_path: str | Path = "results", # folder with `reports/<name>/`

@@ -11,9 +11,10 @@ from .report import ReportData, best_per_cell, _read_csv
 
 
 # %% auto #0
-__all__ = ['VERDICTS', 'MARGIN_NATS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict', 'cell_value', 'table2_claims',
-           'accuracy_se', 'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims',
-           'pd_concat', 'clip_claims', 'sgd_claims', 'report_claims', 'committed_claims', 'status_markdown']
+__all__ = ['VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict',
+           'decide', 'cell_value', 'gr_beats_parts', 'table2_claims', 'accuracy_se', 'clip_reason', 'table1_claims',
+           'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat', 'clip_claims',
+           'sgd_claims', 'report_claims', 'committed_claims', 'status_markdown']
 
 # %% ../../nbs/46_pipeline.claims.ipynb #183320a5
 VERDICTS = ("holds", "partly", "does not hold", "not run")
@@ -22,10 +23,24 @@ def verdict(claim: str, # a short id, e.g. "table2.gr_beats_st_gs"
             title: str, # what the paper claims, in a few words
             status: str, # one of `VERDICTS`
             evidence: str, # one line: the numbers behind the verdict
+            not_measured: str = "", # the part of the claim that was not measured, e.g. "B = 200 not run"
            ) -> dict:
     "One claim's verdict as a record (a row of `claims.csv`)."
     if status not in VERDICTS: raise ValueError(f"status must be one of {VERDICTS}, got {status!r}")
-    return dict(claim=claim, paper_claim=claim.split(".")[0], title=title, verdict=status, evidence=evidence)
+    return dict(claim=claim, paper_claim=claim.split(".")[0], title=title, verdict=status, evidence=evidence,
+                not_measured=not_measured)
+
+# %% ../../nbs/46_pipeline.claims.ipynb #a40244fd
+def decide(parts: dict, # a part of the claim -> True (measured, agrees), False (measured, contradicts), None (not measured)
+           why: str = "", # the reason a contradiction has, if known (e.g. "clipped at 5, see the ablation")
+          ) -> tuple:
+    "`(status, note)`: the verdict of a claim from its parts, and the parts it names (contradicting, else not measured)."
+    against = [part for part, agrees in parts.items() if agrees is False]
+    missing = [part for part, agrees in parts.items() if agrees is None]
+    if len(missing) == len(parts): return "not run", "; ".join(missing)
+    if against: return "does not hold", "; ".join(against) + (f" ({why})" if why else "")
+    if missing: return "partly", "; ".join(f"{part} not run" for part in missing)
+    return "holds", ""
 
 # %% ../../nbs/46_pipeline.claims.ipynb #ee5998a9
 def cell_value(best, # from `best_per_cell`
@@ -39,6 +54,20 @@ def cell_value(best, # from `best_per_cell`
 
 # %% ../../nbs/46_pipeline.claims.ipynb #1a32d593
 MARGIN_NATS = 0.5   # a difference of test bounds that counts (our choice: about 2 s.e. of a mean over 10,000 test images)
+PAPER_BATCHES = (20, 200)   # Table 2's batch sizes
+
+def gr_beats_parts(gain: dict, # (arity, batch size) -> ST-GS minus the best GR-MCK (nats), the columns run
+                   batches: tuple = PAPER_BATCHES, # the paper's batch sizes
+                  ) -> dict:
+    "The parts of 'GR-MCK beats ST-GS, most at small batch and high arity' (see `decide`)."
+    top = max(gain, key=lambda c: (c[0], -c[1]))   # the highest arity at the smallest batch run
+    arities = {a for a, _ in gain}
+    parts = {f"GR-MCK beats ST-GS at arity {top[0]}, B = {top[1]}": gain[top] > MARGIN_NATS,
+             "the gain is largest at high arity": gain[top] >= max(gain.values()) if len(arities) > 1 else None}
+    for b in batches:
+        if not any(c[1] == b for c in gain): parts[f"B = {b}"] = None
+    return parts
+
 
 def table2_claims(data: ReportData, best) -> list:
     "Verdicts of Table 2's claims on the columns that were run."
@@ -51,10 +80,10 @@ def table2_claims(data: ReportData, best) -> list:
     ok = {c: g for c, g in gain.items() if not math.isnan(g)}
     if not ok: out.append(verdict("table2.gr_beats_st_gs", "GR-MCK beats ST-GS, most at small batch and high arity", "not run", "no column has ST-GS and GR-MCK"))
     else:
-        top = max(ok, key=lambda c: (c[0], -c[1]))
-        status = ("holds" if ok[top] > MARGIN_NATS and ok[top] >= max(ok.values()) else "partly" if ok[top] > 0 else "does not hold")
+        status, note = decide(gr_beats_parts(ok, PAPER_BATCHES))
         out.append(verdict("table2.gr_beats_st_gs", "GR-MCK beats ST-GS, most at small batch and high arity", status,
-                           "; ".join(f"arity {a}, B = {b}: ST-GS − best GR-MCK = {g:.1f} nats" for (a, b), g in ok.items())))
+                           "; ".join(f"arity {a}, B = {b}: ST-GS − best GR-MCK = {g:.1f} nats" for (a, b), g in ok.items()),
+                           note))
     binary = [c for c in cols if c[0] == 2]
     names = sorted(set(best.estimator))
     if not binary or "gs" not in names: out.append(verdict("table2.gs_best_binary", "GS is best for binary latents", "not run", "no arity-2 column with GS"))
@@ -89,10 +118,18 @@ def accuracy_se(p: float, n: float) -> float:
     "Standard error of an accuracy `p` measured on `n` examples."
     return math.sqrt(max(p * (1 - p), 1e-12) / n)
 
+PAPER_LENGTHS = (10, 25, 50)   # Table 1's sequence lengths
+
+def clip_reason(data: ReportData) -> str:
+    "Why ST-GS may not collapse here: the gradient clipping of the scale's fixed knobs, if any."
+    clip = data.config["scales"][data.scale].get("params", {}).get("clip", 0)
+    return f"clipped at {clip:g}, see the ablation" if clip else ""
+
 def table1_claims(data: ReportData, best) -> list:
     "Verdicts of Table 1's claims on the lengths that were run."
-    out, lines_r, lines_k, statuses_r, statuses_k = [], [], [], [], []
-    for L in sorted({int(x) for x in best.max_len}):
+    out, lines_r, lines_k, parts_r, statuses_k = [], [], [], {}, []
+    lengths = sorted({int(x) for x in best.max_len})
+    for L in lengths:
         acc = lambda est, t: cell_value(best, "test accuracy", estimator=est, max_len=L, tau=t)
         n = float(best["test examples"].iloc[0]) if "test examples" in best else 1000.0
         st_low, st_high = acc("st-gs", 0.01), acc("st-gs", 1.0)
@@ -101,7 +138,7 @@ def table1_claims(data: ReportData, best) -> list:
             gr = max(a[0] for a in grs)
             se = math.hypot(accuracy_se(st_low[0], n), accuracy_se(gr, n))
             collapse, rescue = st_high[0] - st_low[0] > 2 * se, gr - st_low[0] > 2 * se
-            statuses_r.append("holds" if collapse and rescue else "partly" if rescue else "does not hold")
+            parts_r.update({f"ST-GS collapses at τ = 0.01 (L ≤ {L})": collapse, f"GR-MCK rescues it (L ≤ {L})": rescue})
             lines_r.append(f"L ≤ {L}: ST-GS {100 * st_low[0]:.1f}% at τ = 0.01 against {100 * st_high[0]:.1f}% at τ = 1, best GR-MCK {100 * gr:.1f}% at τ = 0.01 (2 s.e. = {200 * se:.1f} points)")
         for t in (0.01, 0.1, 1.0):
             ks = [a[0] for a in (acc(g, t) for g in ("gr-mc10", "gr-mc100", "gr-mc1000")) if a]
@@ -110,7 +147,10 @@ def table1_claims(data: ReportData, best) -> list:
                 statuses_k.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
                 lines_k.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
     combine = lambda s: "not run" if not s else s[0] if len(set(s)) == 1 else "partly"
-    out.append(verdict("table1.gr_rescues_low_tau", "ST-GS collapses at low temperature and GR-MCK rescues it", combine(statuses_r), "; ".join(lines_r) or "no cell at τ = 0.01 and 1"))
+    parts_r.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
+    rescue_status, rescue_note = decide(parts_r, clip_reason(data)) if lines_r else ("not run", "")
+    out.append(verdict("table1.gr_rescues_low_tau", "ST-GS collapses at low temperature and GR-MCK rescues it",
+                       rescue_status, "; ".join(lines_r) or "no cell at τ = 0.01 and 1", rescue_note))
     out.append(verdict("table1.k_matters_little", "K matters little", combine(statuses_k), "; ".join(lines_k) + " (a temperature counts when its spread is within 2 s.e.)" if lines_k else "fewer than two K"))
     return out
 
@@ -283,7 +323,7 @@ def committed_claims(reports: str | Path = "results/reports", # folder of report
     import pandas as pd
     parts = [_read_csv(p).assign(report=p.parent.name) for p in sorted(Path(reports).glob("*/claims.csv"))]
     parts = [p for p in parts if len(p)]
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["claim", "paper_claim", "title", "verdict", "evidence", "report"])
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["claim", "paper_claim", "title", "verdict", "evidence", "not_measured", "report"])
 
 # %% ../../nbs/46_pipeline.claims.ipynb #f4bb2caa
 def status_markdown(reports: str | Path = "results/reports", # folder of report folders

@@ -6,7 +6,7 @@
 from __future__ import annotations
 import ast, hashlib, itertools, json, re
 from pathlib import Path
-from .runner import notebook_parameters, find_experiment, read_yaml
+from .runner import notebook_parameters, find_experiment
 
 
 # %% auto #0
@@ -260,6 +260,6 @@ def plan_runs(config: dict, # a checked config
                 params = {**spec.get("params", {}), **cell, **point, "seed": seed, "scale": scale}
                 study = study_name(config["name"], scale, cell)
                 runs.append(dict(study=study, cell=cell, key=f"{tag}-seed{seed}", point=point, params=params, stage="search",
-                                 fingerprint=run_fingerprint(config["experiment"], params)))
+                                 fingerprint=run_fingerprint(config.get("experiment", ""), params)))
     check_folders(runs)
     return runs

@@ -6,10 +6,9 @@
 from __future__ import annotations
 import json, math
 from pathlib import Path
-from .config import load_config, check_config, check_section, plan_runs
-from .cost import price_runs
+from .config import load_config, check_config
 from .sweep import sweep
-from .report import ReportData, best_per_cell, paper_layout, markdown_table, collect, _read_csv
+from .report import ReportData, best_per_cell, paper_layout, markdown_table, collect
 from .claims import CLAIMS, report_claims
 from .figures import FIGURES
 
@@ -61,8 +60,8 @@ def render(folder: str | Path, # a report folder written by `collect`
         for label in ["objective", *config.get("metrics", {})]: shown[label] = [_fmt_pm(m, s) for m, s in zip(best[label], best[f"{label}_se"])]
         lines += ["## The selected configuration of each cell", "", markdown_table(shown), ""]
     claims = report_claims(data, best)
-    pd.DataFrame(claims, columns=["claim", "paper_claim", "title", "verdict", "evidence"]).to_csv(folder / "claims.csv", index=False)
-    if claims: lines += ["## The paper's claims", "", "| claim | verdict | evidence |", "|---|---|---|"] + [f"| {c['title']} | **{c['verdict']}** | {c['evidence']} |" for c in claims] + [""]
+    pd.DataFrame(claims, columns=["claim", "paper_claim", "title", "verdict", "evidence", "not_measured"]).to_csv(folder / "claims.csv", index=False)
+    if claims: lines += ["## The paper's claims", "", "| claim | verdict | evidence |", "|---|---|---|"] + [f"| {c['title']} | **{c['verdict']}**{_note(c)} | {c['evidence']} |" for c in claims] + [""]
     for name in report.get("figures", []):
         for file, caption in FIGURES[name](data, best, folder): lines += [f"![{caption}]({file})", "", f"*{caption}*", ""]
     failures = (folder / "failures.md").read_text() if (folder / "failures.md").exists() else ""
@@ -86,6 +85,10 @@ def write_report(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeli
     if config is not None: check_report(config)
     collect(sweep_dir, out, config)
     return render(out)
+
+def _note(claim: dict) -> str:
+    "The verdict's note for a report's table: the part not measured or contradicting, in brackets; empty when none."
+    return f" ({claim['not_measured']})" if claim.get("not_measured") else ""
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #9a15fe61
 def cost_table(scale: str, # "smoke", "cpu" or "paper"

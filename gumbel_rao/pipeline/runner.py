@@ -4,7 +4,7 @@
 
 # %% ../../nbs/40_pipeline.runner.ipynb #58328e87
 from __future__ import annotations
-import difflib, functools, json, os, re, tempfile, time
+import difflib, functools, os, re, tempfile
 from importlib.resources import files
 from pathlib import Path
 

@@ -193,7 +193,7 @@ def run_workers(work_kwargs: dict, # the arguments of `work` (without `on_done`)
     bar = tqdm(total=total, initial=done(), unit="run", desc="sweep")
     if workers == 1 and scheduler is None:
         work(**work_kwargs, on_done=lambda state: bar.update()); bar.close(); return
-    import dask, papermill   # imported here, so that forked workers start with them (seconds saved per worker)
+    import dask   # imported here, so that forked workers start with them (seconds saved per worker)
     from distributed import Client, LocalCluster
     with dask.config.set({"distributed.worker.multiprocessing-method": "fork"}):
         cluster = None if scheduler else LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
