@@ -11,8 +11,9 @@ from .report import ReportData, best_per_cell, _read_csv
 
 
 # %% auto #0
-__all__ = ['VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict',
-           'decide', 'cell_value', 'gr_beats_parts', 'table2_claims', 'accuracy_se', 'clip_reason', 'table1_claims',
+__all__ = ['VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict',
+           'decide', 'cell_value', 'gr_beats_parts', 'table2_columns', 'table2_gr_beats', 'table2_gs_best_binary',
+           'table2_trail', 'table2_k_saturates', 'table2_claims', 'accuracy_se', 'clip_reason', 'table1_claims',
            'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat', 'clip_claims',
            'sgd_claims', 'report_claims', 'committed_claims', 'status_markdown']
 
@@ -69,49 +70,81 @@ def gr_beats_parts(gain: dict, # (arity, batch size) -> ST-GS minus the best GR-
     return parts
 
 
+GRS = ("gr-mc10", "gr-mc100", "gr-mc1000")   # the GR-MCK of the paper's tables
+
+def _nanmin(xs) -> float: return min((x for x in xs if not math.isnan(x)), default=math.nan)   # of the cells run
+
+def _graded(flags: list) -> str:
+    "The verdict of a claim checked in several places: every place agrees, some, none, or none measured."
+    if not flags: return "not run"
+    return "holds" if all(flags) else "partly" if any(flags) else "does not hold"
+
+def table2_columns(data: ReportData, best) -> tuple:
+    "`(columns, value)`: Table 2's (arity, batch) columns run, highest arity first; `value(estimator, a, b)`, NaN if not run."
+    metric = data.config["paper"]["metric"]
+    columns = sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
+    def value(est, a, b): return (cell_value(best, metric, estimator=est, arity=a, batch_size=b) or (math.nan,))[0]
+    return columns, value
+
+def table2_gr_beats(data: ReportData, best) -> dict:
+    "Table 2: GR-MCK beats ST-GS, most at small batch and high arity (parts: `gr_beats_parts`)."
+    title = "GR-MCK beats ST-GS, most at small batch and high arity"
+    columns, value = table2_columns(data, best)
+    gain = {c: value("st-gs", *c) - _nanmin(value(g, *c) for g in GRS) for c in columns}
+    measured = {c: g for c, g in gain.items() if not math.isnan(g)}
+    if not measured: return verdict("table2.gr_beats_st_gs", title, "not run", "no column has ST-GS and GR-MCK")
+    status, note = decide(gr_beats_parts(measured, PAPER_BATCHES))
+    evidence = "; ".join(f"arity {a}, B = {b}: ST-GS − best GR-MCK = {g:.1f} nats" for (a, b), g in measured.items())
+    return verdict("table2.gr_beats_st_gs", title, status, evidence, note)
+
+def table2_gs_best_binary(data: ReportData, best) -> dict:
+    "Table 2: GS is best for binary latents, against the estimators run in each arity-2 column (one not run: partly)."
+    title = "GS is best for binary latents"
+    columns, value = table2_columns(data, best)
+    binary, names = [c for c in columns if c[0] == 2], sorted(set(best.estimator))
+    if not binary or "gs" not in names:
+        return verdict("table2.gs_best_binary", title, "not run", "no arity-2 column with GS")
+    planned = data.config["scales"][data.scale].get("cells", {}).get("estimator", names)
+    gaps = {c: value("gs", *c) - _nanmin(value(e, *c) for e in names if e != "gs") for c in binary}
+    missing = {c: [e.upper() for e in planned if math.isnan(value(e, *c))] for c in binary}
+    if all(math.isnan(g) for g in gaps.values()): return verdict("table2.gs_best_binary", title, "not run", "GS alone")
+    best_everywhere = all(g < -MARGIN_NATS for g in gaps.values())
+    status = "holds" if best_everywhere else _graded([g < MARGIN_NATS for g in gaps.values()])
+    not_run = "; ".join(f"{', '.join(m)} not run at B = {b}" for (a, b), m in missing.items() if m)
+    notes = {c: f" ({', '.join(m)} not run)" if m else "" for c, m in missing.items()}
+    lines = [f"B = {b}: GS − best other = {g:+.1f} nats{notes[(a, b)]}" for (a, b), g in gaps.items()]
+    status = "partly" if status == "holds" and not_run else status
+    return verdict("table2.gs_best_binary", title, status, "; ".join(lines), not_run)
+
+def table2_trail(data: ReportData, best) -> dict:
+    "Table 2: REINFORCE and ST trail the best of ST-GS and GR-MCK by more than `MARGIN_NATS` in every column run."
+    columns, value = table2_columns(data, best)
+    trail = {}
+    for c in columns:
+        reference = _nanmin(value(e, *c) for e in ("st-gs",) + GRS)
+        behind = {e: value(e, *c) - reference for e in ("reinforce", "st")}
+        trail[c] = {e: d for e, d in behind.items() if not math.isnan(d)}
+    flags = [d > MARGIN_NATS for t in trail.values() for d in t.values()]
+    per_column = [f"arity {a}, B = {b}: " + ", ".join(f"{e.upper()} +{d:.1f}" for e, d in t.items())
+                  for (a, b), t in trail.items() if t]
+    evidence = "; ".join(per_column) + " nats behind the best of ST-GS/GR-MCK"
+    return verdict("table2.reinforce_st_trail", "REINFORCE and ST trail", _graded(flags),
+                   evidence if flags else "no column with REINFORCE or ST beside ST-GS or GR-MCK")
+
+def table2_k_saturates(data: ReportData, best) -> dict:
+    "Table 2: K beyond 10 matters little: GR-MC10/100/1000 within twice `MARGIN_NATS` in each column with two of them."
+    columns, value = table2_columns(data, best)
+    ran = {c: {g: value(g, *c) for g in GRS if not math.isnan(value(g, *c))} for c in columns}
+    spread = {c: max(r.values()) - min(r.values()) for c, r in ran.items() if len(r) >= 2}   # two K to compare
+    names = {c: "/".join(g.upper() for g in r) for c, r in ran.items()}
+    lines = [f"arity {a}, B = {b}: {names[(a, b)]} within {s:.1f} nats" for (a, b), s in spread.items()]
+    status = _graded([s < 2 * MARGIN_NATS for s in spread.values()])
+    return verdict("table2.k_saturates", "K beyond 10 matters little", status,
+                   "; ".join(lines) or "no column with two of GR-MC10, GR-MC100 and GR-MC1000")
+
 def table2_claims(data: ReportData, best) -> list:
     "Verdicts of Table 2's claims on the columns that were run."
-    m, out = data.config["paper"]["metric"], []
-    cols = sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
-    v = lambda est, a, b: (cell_value(best, m, estimator=est, arity=a, batch_size=b) or (math.nan,))[0]
-    grs = ("gr-mc10", "gr-mc100", "gr-mc1000")
-    nanmin = lambda xs: min((x for x in xs if not math.isnan(x)), default=math.nan)   # the cells that were run
-    gain = {c: v("st-gs", *c) - nanmin(v(g, *c) for g in grs) for c in cols}
-    ok = {c: g for c, g in gain.items() if not math.isnan(g)}
-    if not ok: out.append(verdict("table2.gr_beats_st_gs", "GR-MCK beats ST-GS, most at small batch and high arity", "not run", "no column has ST-GS and GR-MCK"))
-    else:
-        status, note = decide(gr_beats_parts(ok, PAPER_BATCHES))
-        out.append(verdict("table2.gr_beats_st_gs", "GR-MCK beats ST-GS, most at small batch and high arity", status,
-                           "; ".join(f"arity {a}, B = {b}: ST-GS − best GR-MCK = {g:.1f} nats" for (a, b), g in ok.items()),
-                           note))
-    binary = [c for c in cols if c[0] == 2]
-    names = sorted(set(best.estimator))
-    if not binary or "gs" not in names: out.append(verdict("table2.gs_best_binary", "GS is best for binary latents", "not run", "no arity-2 column with GS"))
-    else:   # against the estimators of the column that were run; one not run yet keeps "holds" at "partly"
-        planned = data.config["scales"][data.scale].get("cells", {}).get("estimator", names)
-        gaps = {c: v("gs", *c) - nanmin(v(e, *c) for e in names if e != "gs") for c in binary}
-        missing = {c: [e for e in planned if math.isnan(v(e, *c))] for c in binary}
-        status = "holds" if all(g < -MARGIN_NATS for g in gaps.values()) else "partly" if any(g < MARGIN_NATS for g in gaps.values()) else "does not hold"
-        status = "not run" if all(math.isnan(g) for g in gaps.values()) else "partly" if status == "holds" and any(missing.values()) else status
-        out.append(verdict("table2.gs_best_binary", "GS is best for binary latents", status,
-                           "; ".join(f"B = {b}: GS − best other = {g:+.1f} nats" + (f" ({', '.join(e.upper() for e in missing[(a, b)])} not run)" if missing[(a, b)] else "")
-                                     for (a, b), g in gaps.items())))
-    trail = {}
-    for c in cols:
-        ref = nanmin(v(e, *c) for e in ("st-gs",) + grs)
-        trail[c] = {e: v(e, *c) - ref for e in ("reinforce", "st") if not math.isnan(v(e, *c) - ref)}
-    flags = [d > MARGIN_NATS for t in trail.values() for d in t.values()]
-    status = "not run" if not flags else "holds" if all(flags) else "partly" if any(flags) else "does not hold"
-    out.append(verdict("table2.reinforce_st_trail", "REINFORCE and ST trail", status, "; ".join(
-        f"arity {a}, B = {b}: " + ", ".join(f"{e.upper()} +{d:.1f}" for e, d in t.items()) for (a, b), t in trail.items() if t)
-        + " nats behind the best of ST-GS/GR-MCK" if flags else "no column with REINFORCE or ST beside ST-GS or GR-MCK"))
-    ran = {c: {g: v(g, *c) for g in grs if not math.isnan(v(g, *c))} for c in cols}
-    spread = {c: max(r.values()) - min(r.values()) for c, r in ran.items() if len(r) >= 2}   # at least two K to compare
-    status = "not run" if not spread else "holds" if all(s < 2 * MARGIN_NATS for s in spread.values()) else "partly" if any(s < 2 * MARGIN_NATS for s in spread.values()) else "does not hold"
-    out.append(verdict("table2.k_saturates", "K beyond 10 matters little", status,
-                       "; ".join(f"arity {a}, B = {b}: {'/'.join(g.upper() for g in ran[(a, b)])} within {s:.1f} nats" for (a, b), s in spread.items())
-                       or "no column with two of GR-MC10, GR-MC100 and GR-MC1000"))
-    return out
+    return [check(data, best) for check in (table2_gr_beats, table2_gs_best_binary, table2_trail, table2_k_saturates)]
 
 # %% ../../nbs/46_pipeline.claims.ipynb #9a03a910
 def accuracy_se(p: float, n: float) -> float:
