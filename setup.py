@@ -31,7 +31,7 @@ def experiment_notebooks(nbs='nbs'):
 
 class BuildWithExperiments(build_py):
     """Also copy the experiment notebooks (nbs/) and the sweep configs (configs/) into gumbel_rao/bundled/ of the build,
-    so that an installed package runs them (`gumbel_rao.runner.default_dir`). The clone keeps the only copy: an
+    so that an installed package runs them (`gumbel_rao.pipeline.runner.default_dir`). The clone keeps the only copy: an
     editable install reads the clone's own folders."""
     def run(self):
         super().run()

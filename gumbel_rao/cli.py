@@ -4,9 +4,9 @@
 
 # %% ../nbs/50_cli.ipynb #ee60759d
 from __future__ import annotations
-import argparse, contextlib, json, re, sys
+import argparse, contextlib, re, sys
 from pathlib import Path
-from .runner import UsageError, default_dir
+from .pipeline.runner import UsageError, default_dir
 
 # %% auto #0
 __all__ = ['user_input', 'refused_parameter', 'config_path', 'build_parser', 'main']
@@ -44,7 +44,7 @@ def config_path(name: str, # a YAML file, or the name of a config in `configs` (
 # %% ../nbs/50_cli.ipynb #8493e8b7
 def _execute(notebook, out, params):
     from papermill.exceptions import PapermillExecutionError
-    from gumbel_rao.runner import execute_notebook
+    from gumbel_rao.pipeline.runner import execute_notebook
     try: return execute_notebook(notebook, out, params, progress=sys.stderr.isatty())   # a progress bar on a terminal
     except PapermillExecutionError as e:
         name = refused_parameter(e, params)
@@ -53,10 +53,10 @@ def _execute(notebook, out, params):
                          ) from None
 
 def _cmd_run(args):
-    from gumbel_rao.runner import find_experiment, check_parameters, read_yaml
+    from gumbel_rao.pipeline.runner import find_experiment, check_parameters, read_parameter
     with user_input():
         notebook = find_experiment(args.experiment, args.nbs)
-        params = {key: read_yaml(value, f"-p {key} {value}") for key, value in args.p or []}
+        params = {key: read_parameter(value, f"-p {key} {value}") for key, value in args.p or []}
         check_parameters(notebook, params)
     out = Path(args.out or f"runs/{notebook.stem}/{params.get('scale', 'default')}")
     print(f"executed {_execute(notebook, out, params)}")
@@ -69,18 +69,18 @@ def _group(text: str):
     return int(text)
 
 def _cmd_sweep(args):
-    from gumbel_rao.sweep import sweep, load_config, check_config, plan_runs
+    from gumbel_rao.pipeline.sweep import sweep
+    from gumbel_rao.pipeline.config import load_checked, plan_runs
     with user_input():
-        path, nbs = config_path(args.config), args.nbs or default_dir("nbs")
-        config = load_config(path)
-        check_config(config, nbs, path.parent); plan_runs(config, args.scale)
-    summary = sweep(path, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run, nbs,
-                    args.heartbeat, retry_failed=args.retry_failed, group=args.group)
+        config, notebook = load_checked(config_path(args.config), args.nbs or default_dir("nbs"))
+        plan_runs(config, args.scale)
+    summary = sweep(config, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run,
+                    heartbeat_interval=args.heartbeat, retry_failed=args.retry_failed, group=args.group, notebook=notebook)
     if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 
 def _cmd_report(args):
-    from gumbel_rao.report import write_report
+    from gumbel_rao.pipeline.reproduce import write_report
     if not (Path(args.sweep_dir) / "sweep.json").is_file():
         raise UsageError(f"{args.sweep_dir} is not a sweep's folder (it has no sweep.json); "
                          "give the folder that `gumbel-rao sweep` printed")
@@ -93,8 +93,8 @@ def _cmd_report(args):
 # %% ../nbs/50_cli.ipynb #6b5e45b1
 def _check_configs(configs: Path, nbs, only: list | None, scale: str):
     "Check every config that `reproduce` would run, as `reproduce` does, and the names in `only`."
-    from gumbel_rao.runner import find_experiment
-    from gumbel_rao.sweep import load_config, check_config, plan_runs
+    from gumbel_rao.pipeline.runner import find_experiment
+    from gumbel_rao.pipeline.config import load_config, check_config, plan_runs
     if not configs.is_dir(): raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
     loaded = {path: load_config(path) for path in sorted(configs.glob("*.yaml"))}
     names = {str(config.get("name", path.stem)): path for path, config in loaded.items()}
@@ -112,7 +112,7 @@ def _check_configs(configs: Path, nbs, only: list | None, scale: str):
         except ValueError as e: raise UsageError(f"{path}: {e}") from None
 
 def _cmd_reproduce(args):
-    from gumbel_rao.report import reproduce
+    from gumbel_rao.pipeline.reproduce import reproduce
     with user_input():
         configs, nbs = Path(args.configs or default_dir("configs")), args.nbs or default_dir("nbs")
         _check_configs(configs, nbs, args.only, args.scale)

@@ -6,7 +6,7 @@ import json, subprocess, sys
 from pathlib import Path
 import nbformat, pytest
 from conftest import ROOT
-from gumbel_rao.sweep import load_config, check_config, plan_runs, write_demo_notebook
+from gumbel_rao.pipeline.config import load_config, check_config, plan_runs, write_demo_notebook
 
 BIN = Path(sys.executable).parent
 
@@ -85,6 +85,22 @@ def test_parameter_refused_by_the_notebook_is_one_line(tiny, tmp_path):
     run = gumbel_rao("run", tiny, "-p", "lr", "abc", "--out", tmp_path)
     assert_one_line_error(run, "tiny.ipynb refused -p lr: lr must be a float > 0, got 'abc'")
     assert str(tmp_path / "tiny.ipynb") in run.stderr and (tmp_path / "tiny.ipynb").is_file()
+
+
+@pytest.mark.parametrize("none", ["None", "null"])
+def test_none_after_p_is_none(tiny, tmp_path, none):
+    "Issue 26: `-p KNOB None` means None, as with plain papermill (and YAML's `null`)."
+    run = gumbel_rao("run", tiny, "-p", "lr", none, "--out", tmp_path)
+    assert_one_line_error(run, "tiny.ipynb refused -p lr: lr must be a float > 0, got None ")
+
+
+def test_report_on_a_folder_whose_store_is_missing_is_one_line(tmp_path):
+    "Issue 26: `report` says in one line that the store is gone, and creates nothing."
+    info = dict(storage=f"sqlite:///{tmp_path / 'gone' / 'store.db'}", config={}, scale="smoke", studies=[], runs=0, notebook="x")
+    (tmp_path / "sweep.json").write_text(json.dumps(info))
+    run = gumbel_rao("report", tmp_path, cwd=tmp_path)
+    assert_one_line_error(run, f"the store of {tmp_path} is missing")
+    assert [p.name for p in tmp_path.iterdir()] == ["sweep.json"]
 
 
 def test_bug_in_a_notebook_keeps_its_traceback(tiny, tmp_path):

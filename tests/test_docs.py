@@ -172,7 +172,8 @@ def _read_csv(path):
 def test_reproduction_page_lists_every_claim_with_its_committed_verdicts(site):
     "Every claim of the paper has its section; each committed verdict is what the committed data gives, and is on the page."
     from gumbel_rao.data.paper import paper_claims
-    from gumbel_rao.report import ReportData, report_claims
+    from gumbel_rao.pipeline.report import ReportData
+    from gumbel_rao.pipeline.claims import report_claims
     page = "".join(site[1]["reproduction.html"].text)
     for c in paper_claims(): assert c["title"] in page and c["id"] in site[1]["reproduction.html"].ids
     reports = sorted((ROOT / "results/reports").glob("*/report.json"))

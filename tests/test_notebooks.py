@@ -8,8 +8,9 @@ import json, subprocess, sys
 from pathlib import Path
 import pytest
 from conftest import NBS, ROOT
-from gumbel_rao.runner import parameterized_notebooks, notebook_parameters, find_experiment
-from gumbel_rao.sweep import load_config, run_dir
+from gumbel_rao.pipeline.runner import parameterized_notebooks, notebook_parameters, find_experiment
+from gumbel_rao.pipeline.config import load_config
+from gumbel_rao.pipeline.store import run_dir
 
 BIN = Path(sys.executable).parent
 NOTEBOOKS = sorted(p.name for p in NBS.glob("*.ipynb"))
@@ -63,7 +64,7 @@ def smoke_sweeps(tmp_path_factory):
 @pytest.mark.parametrize("config", [c.stem for c in CONFIGS])
 def test_every_smoke_sweep_completes_and_reports(smoke_sweeps, config):
     "Each config's smoke sweep ran its experiment notebook to the end in every run, and its report was written."
-    from gumbel_rao.report import load_runs
+    from gumbel_rao.pipeline.report import load_runs
     runs = load_runs(smoke_sweeps / config)
     assert len(runs) and set(runs.state) == {"complete"}, runs[runs.state != "complete"][["run", "state", "traceback"]].to_string()
     assert (smoke_sweeps / config / "report" / "report.md").is_file() and (smoke_sweeps / config / "report" / "runs.csv").is_file()

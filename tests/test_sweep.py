@@ -1,11 +1,14 @@
-"""Reliability of sweeps on a tiny experiment notebook (`gumbel_rao.sweep.write_demo_notebook`): kill and resume,
+"""Reliability of sweeps on a tiny experiment notebook (`gumbel_rao.pipeline.config.write_demo_notebook`): kill and resume,
 failures, bad configs, Dask against local, two sweeps on one store. Each run takes about a second."""
-import os, signal, subprocess, sys, time
+import os, re, signal, subprocess, sys, time
 from pathlib import Path
 import pytest, yaml
 from conftest import ROOT
-from gumbel_rao.sweep import write_demo_notebook, sweep, open_storage, finished_runs
-from gumbel_rao.report import load_runs, write_report
+from gumbel_rao.pipeline.config import write_demo_notebook
+from gumbel_rao.pipeline.sweep import sweep, finished_runs
+from gumbel_rao.pipeline.store import open_storage
+from gumbel_rao.pipeline.report import load_runs
+from gumbel_rao.pipeline.reproduce import write_report
 
 
 def _config(tmp_path, name="demo", **smoke):
@@ -126,7 +129,7 @@ def test_concurrent_sweeps_on_one_store_lose_nothing(tmp_path):
 def _claim_all(store):
     "Claim waiting trials of the study 'race' until none is left; return their numbers."
     import optuna
-    from gumbel_rao.sweep import claim_trial
+    from gumbel_rao.pipeline.store import claim_trial
     study, claimed = optuna.load_study(study_name="race", storage=open_storage(store, 1)), []
     while (trial := claim_trial(study)) is not None: claimed.append(trial.number)
     return claimed
@@ -140,3 +143,67 @@ def test_racing_workers_claim_each_trial_once(tmp_path):
     with multiprocessing.get_context("fork").Pool(4) as pool: claims = pool.map(_claim_all, [store] * 4)
     numbers = sorted(n for c in claims for n in c)
     assert numbers == list(range(40)), f"claimed twice: {sorted({n for n in numbers if numbers.count(n) > 1})}"
+
+
+def test_an_edited_config_is_refused_naming_what_changed(tmp_path):
+    "Issue 26: a second sweep into the same folder after an edit never reports the old runs under the new config."
+    from gumbel_rao.pipeline.runner import UsageError
+    out = tmp_path / "sweep"
+    assert sweep(_config(tmp_path, grid=dict(x=[0.0, 0.25]), seeds=[0]), "smoke", out=out, heartbeat_interval=1)["complete"] == 2
+    info = (out / "sweep.json").read_text()
+    edits = [(dict(grid=dict(x=[0.0, 0.3]), seeds=[0]), "grid01-seed0 (x: 0.25 -> 0.3)"),
+             (dict(grid=dict(x=[0.0, 0.25]), seeds=[0], params=dict(noise_scale=0.5)), "noise_scale: 'unset' -> 0.5) and 1 more")]
+    for edit, what in edits:
+        with pytest.raises(UsageError, match=re.escape(what)):
+            sweep(_config(tmp_path, **edit), "smoke", out=out, heartbeat_interval=1)
+        assert (out / "sweep.json").read_text() == info      # nothing written, nothing run
+    assert len(load_runs(out)) == 2
+
+
+def test_a_store_without_fingerprints_resumes_run_by_run(tmp_path):
+    "A store written before fingerprints (the committed ones, a sweep still running) is resumed, never re-run wholesale."
+    from gumbel_rao.pipeline.runner import UsageError
+    from gumbel_rao.pipeline.config import load_checked, plan_runs
+    from gumbel_rao.pipeline.store import enqueue_runs
+    path = _config(tmp_path, grid=dict(x=[0.0, 0.25, 0.5]), seeds=[0])
+    out = tmp_path / "sweep"; out.mkdir()
+    url = f"sqlite:///{out / 'store.db'}"
+    config, _ = load_checked(path, tmp_path)
+    older = [{k: v for k, v in r.items() if k != "fingerprint"} for r in plan_runs(config, "smoke")]
+    enqueue_runs(open_storage(url, 1), older)                # planned by an older sweep, killed before it ran them
+    assert sweep(path, "smoke", out=out, heartbeat_interval=1)["complete"] == 3
+    trials = sorted(_trials(url, ["demo/smoke/all"]), key=lambda t: t.number)
+    assert [t.user_attrs["run"] for t in trials] == ["grid00-seed0", "grid01-seed0", "grid02-seed0"]   # none twice
+    assert not any("fingerprint" in t.user_attrs for t in trials) and len(load_runs(out)) == 3
+    with pytest.raises(UsageError, match="grid00-seed0"):     # its runs are still compared, by their parameters
+        sweep(_config(tmp_path, grid=dict(x=[0.0, 0.25, 0.5]), seeds=[0], params=dict(noise_scale=0.5)), "smoke", out=out)
+
+
+@pytest.mark.parametrize("sweep_json", sorted((ROOT / "results" / "sweeps").glob("*/*/sweep.json")),
+                         ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
+def test_committed_stores_match_their_plan(sweep_json, tmp_path):
+    "Every committed store (written before fingerprints) is taken as its own config's, run by run."
+    import json, shutil
+    from gumbel_rao.pipeline.config import plan_runs
+    from gumbel_rao.pipeline.store import changed_runs
+    shutil.copy(sweep_json.parent / "store.db", tmp_path / "store.db")
+    info = json.loads(sweep_json.read_text())
+    assert changed_runs(open_storage(f"sqlite:///{tmp_path / 'store.db'}"), plan_runs(info["config"], info["scale"])) == []
+
+
+def test_a_relative_store_url_means_the_same_from_any_folder(tmp_path, monkeypatch):
+    import json
+    path = _config(tmp_path, grid=dict(x=[0.0]), seeds=[0])
+    monkeypatch.chdir(tmp_path)
+    sweep(path, "smoke", out=tmp_path / "sweep", storage="sqlite:///rel.db", heartbeat_interval=1)
+    assert json.loads((tmp_path / "sweep" / "sweep.json").read_text())["storage"] == f"sqlite:///{tmp_path / 'rel.db'}"
+    elsewhere = tmp_path / "elsewhere"; elsewhere.mkdir(); monkeypatch.chdir(elsewhere)
+    assert len(load_runs(tmp_path / "sweep")) == 1 and not list(elsewhere.iterdir())
+
+
+def test_cells_that_would_share_a_run_folder_are_refused():
+    from gumbel_rao.pipeline.config import plan_runs
+    config = dict(name="c", experiment="demo.ipynb", objective=dict(metric="valid", direction="minimize"),
+                  scales=dict(smoke=dict(cells=dict(note=["a b", "a_b"]))))
+    with pytest.raises(ValueError, match="'c/smoke/note=a b' and 'c/smoke/note=a_b' would share the run folder"):
+        plan_runs(config, "smoke")

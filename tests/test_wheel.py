@@ -10,7 +10,7 @@ import os, shutil, subprocess, sys, sysconfig, zipfile
 from pathlib import Path
 import pytest
 from conftest import ROOT
-from gumbel_rao.runner import parameterized_notebooks
+from gumbel_rao.pipeline.runner import parameterized_notebooks
 
 BIN = Path(sys.executable).parent
 SOURCES = ["setup.py", "settings.ini", "pyproject.toml", "MANIFEST.in", "README.md", "LICENSE", "gumbel_rao", "nbs",

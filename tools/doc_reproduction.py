@@ -1,8 +1,7 @@
 """The Reproduction page of the documentation site (tooling for `tools/build_docs.py`; not installed).
 
 Assembled from the committed reports under `results/reports/` only (each written by `gumbel-rao report` from a sweep's
-store): the status table of every claim of the paper with our verdicts (`gumbel_rao.report.status_markdown`), then
-each claim with the paper's statement and numbers (`gumbel_rao.data.paper`), our verdicts and evidence
+store): the coverage map of Tables 1 and 2 and the claim scorecard, then each claim with the paper's statement and numbers (`gumbel_rao.data.paper`), our verdicts and evidence
 (`claims.csv`), and the tables and figures of the report that tests it. Reports that test no claim of the paper (our
 ablations) follow in full. No number on this page is typed: each comes from a committed data file.
 """
@@ -10,8 +9,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 from gumbel_rao.data.paper import paper_claims, paper_results
-try: from gumbel_rao.pipeline.report import committed_claims, embed_report   # the pipeline's home of the reports
-except ImportError: from gumbel_rao.report import committed_claims, embed_report
+from gumbel_rao.pipeline.claims import committed_claims
+from gumbel_rao.pipeline.report import embed_report
 
 __all__ = ["paper_table", "CLAIM_SECTIONS", "report_sections", "coverage_grid", "coverage_map", "scorecard_markdown",
            "reproduction_cells"]
@@ -74,7 +73,13 @@ def report_sections(folder: Path, # a committed report folder
 def _verdicts_md(rows) -> str:
     "Our verdicts for one claim as a table."
     return "| our check | verdict | evidence |\n|---|---|---|\n" + "\n".join(
-        f"| {r.title} | **{r.verdict}** | {r.evidence} |" for r in rows.itertuples())
+        f"| {r.title} | **{r.verdict}**{_note(r)} | {r.evidence} |" for r in rows.itertuples())
+
+
+def _note(row) -> str:
+    "The part of a claim not measured or contradicting (claims.csv's `not_measured`), in brackets; empty when none."
+    note = getattr(row, "not_measured", "")
+    return f" ({note})" if isinstance(note, str) and note else ""
 
 
 def coverage_grid(table: int, # 1 (ListOps) or 2 (discrete VAE)

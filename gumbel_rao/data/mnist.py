@@ -4,7 +4,7 @@
 
 # %% ../../nbs/10_data.mnist.ipynb #965b5f7d
 from __future__ import annotations
-import hashlib, lzma, os, sys, tempfile, warnings
+import hashlib, lzma, os, tempfile, warnings
 from importlib.resources import files
 from pathlib import Path
 import numpy as np

@@ -150,16 +150,16 @@ PYEOF
 
 # ---- 4. benchmarks at cpu scale on CUDA ------------------------------------------------------------------------------
 part bench_groups 170 "$PY" -c "
-from gumbel_rao.benchmarks_groups import run
+from gumbel_rao.benchmarks.groups import run
 import pandas as pd
 res = run(out_dir='$BENCH_GROUPS', scale='$BENCH_SCALE', device='$DEV')   # benchmarks.csv, listops.csv: the grouped CUDA prices
 for part in ('vae', 'listops'): print(part); print(pd.DataFrame(res[part]['rows']).to_string())"
 part bench_vae 150 "$PY" -c "
-from gumbel_rao.benchmarks_vae import run
+from gumbel_rao.benchmarks.vae import run
 res = run(out_dir='$BENCH_VAE', scale='$BENCH_SCALE', device='$DEV')   # steps.csv, draws.csv, bound.csv: the VAE's CUDA prices
 print({k: res[k] for k in ('step_seconds', 'ratio_to_st_gs', 'bound_samples_per_second')})"
 part bench_listops 90 "$PY" -c "
-from gumbel_rao.benchmarks_listops import run
+from gumbel_rao.benchmarks.listops import run
 res = run(out_dir='$BENCH_LISTOPS', scale='$BENCH_SCALE', device='$DEV')   # steps.csv: Table 1's prices, every bound and estimator
 for r in res['rows']: print(r)"
 [[ $DEV == cuda && -d $BENCH_LISTOPS ]] && nvidia-smi -L > "$BENCH_LISTOPS/machine.txt" 2>/dev/null
