@@ -1,8 +1,8 @@
 """The Reproduction page of the documentation site (tooling for `tools/build_docs.py`; not installed).
 
 Assembled from the committed reports under `results/reports/` only (each written by `gumbel-rao report` from a sweep's
-store): the coverage map of Tables 1 and 2 and the claim scorecard, then each claim with the paper's statement and numbers (`gumbel_rao.data.paper`), our verdicts and evidence
-(`claims.csv`), and the tables and figures of the report that tests it. Reports that test no claim of the paper (our
+store): the coverage map of Tables 1 and 2 and the claim scorecard, then each claim with the paper's statement and
+numbers (`gumbel_rao.data.paper`), our verdicts and evidence (`claims.csv`), and the tables and figures of the report that tests it. Reports that test no claim of the paper (our
 ablations) follow in full. No number on this page is typed: each comes from a committed data file.
 """
 from __future__ import annotations
