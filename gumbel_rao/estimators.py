@@ -9,17 +9,16 @@ import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, log_exponential, log_exponential_from_uniform,
                              conditional_gumbel, conditional_gumbel_from, transforms_active, values_readable,
-                             python_number)
+                             python_number, working_dtype)
 
 # %% auto #0
 __all__ = ['NOISE_SOURCES', 'ESTIMATORS', 'ESTIMATOR_OPTIONS', 'replace_gradient', 'straight_through', 'gumbel_softmax',
            'st_gumbel_softmax', 'uniform_noise', 'resolve_noise', 'conditional_softmax_from_uniform',
            'default_chunk_size', 'conditional_softmax_chunks', 'conditional_softmax_vjp',
-           'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'working_dtype', 'draw_seed',
-           'seeded_generator', 'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative',
-           'Estimator', 'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator',
-           'parse_estimator_label', 'estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator',
-           'estimator_from_label']
+           'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'draw_seed', 'seeded_generator',
+           'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative', 'Estimator',
+           'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator', 'parse_estimator_label',
+           'estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator', 'estimator_from_label']
 
 # %% ../nbs/01_estimators.ipynb #d5147807
 class _ReplaceGradient(torch.autograd.Function):
@@ -65,9 +64,10 @@ def gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf 
     "GS: the relaxed sample $\\mathrm{softmax}((\\theta + G)/\\tau)$; with `hard=True`, ST-GS."
     logits = logits.movedim(dim, -1)
     tau = _check(logits, tau)
-    x = logits + gumbel(logits.shape, generator, logits.dtype, logits.device)
-    y = torch.softmax(x / tau, -1)
-    return (replace_gradient(one_hot_argmax(x.detach()), y) if hard else y).movedim(-1, dim)
+    work = working_dtype(logits)                      # noise and argmax in float32 for half-precision logits
+    x = logits.to(work) + gumbel(logits.shape, generator, work, logits.device)
+    y = torch.softmax(x / tau, -1).to(logits.dtype)
+    return (replace_gradient(one_hot_argmax(x.detach()).to(logits.dtype), y) if hard else y).movedim(-1, dim)
 
 # %% ../nbs/01_estimators.ipynb #69077537
 def st_gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
@@ -205,11 +205,6 @@ def conditional_softmax_mean(theta: torch.Tensor, # logits, detached, shape (n, 
     for p in conditional_softmax_chunks(theta, index, k, tau, fill, chunk_size): acc += p.sum(0)
     return acc.div_(k)
 
-# %% ../nbs/01_estimators.ipynb #081c7439
-def working_dtype(x: torch.Tensor) -> torch.dtype:
-    "float32 for half-precision tensors (the estimators compute in it), else the tensor's own dtype."
-    return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
-
 # %% ../nbs/01_estimators.ipynb #ffba0335
 _MASK64 = 2**64 - 1
 
@@ -325,7 +320,8 @@ def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, 
     "GR-MCK the straightforward way (K samples materialised, autograd through their mean softmax): a baseline."
     tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
-    n, theta = logits.shape[-1], logits.detach()
+    dtype, logits = logits.dtype, logits.to(working_dtype(logits))          # noise in float32 for half precision
+    d, n, theta = d.to(logits.dtype), logits.shape[-1], logits.detach()
     flat = theta.reshape(-1, n).t()                                                     # (n, B)
     if not transforms_active(): generator = seeded_generator(draw_seed(generator), theta.device)
     fill = resolve_noise(noise)(k, tuple(flat.shape), generator, theta.dtype, theta.device)
@@ -333,7 +329,7 @@ def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, 
     log_e = log_exponential_from_uniform(u).transpose(1, 2).reshape((k,) + tuple(theta.shape))
     with torch.no_grad(): x = conditional_gumbel_from(theta, d.argmax(-1, keepdim=True), log_e)
     soft = _gr_surrogate(logits, x, tau)
-    return replace_gradient(d, soft) if hard else soft
+    return (replace_gradient(d, soft) if hard else soft).to(dtype)
 
 # %% ../nbs/01_estimators.ipynb #21867fbb
 def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabilities, categories last
@@ -346,9 +342,10 @@ def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabi
     "ABLATION: like GR-MCK but differentiating through the conditional noise $G^k(\\theta)$ too. Not the paper's estimator."
     tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
-    log_e = log_exponential((k,) + tuple(logits.shape), generator, logits.dtype, logits.device)
-    x = conditional_gumbel_from(logits, d.argmax(-1, keepdim=True), log_e)
-    return replace_gradient(d, torch.softmax(x / tau, -1).mean(0))
+    work = logits.to(working_dtype(logits))                                 # noise in float32 for half precision
+    log_e = log_exponential((k,) + tuple(logits.shape), generator, work.dtype, logits.device)
+    x = conditional_gumbel_from(work, d.argmax(-1, keepdim=True), log_e)
+    return replace_gradient(d, torch.softmax(x / tau, -1).mean(0).to(logits.dtype))
 
 # %% ../nbs/01_estimators.ipynb #95b9fecd
 class Estimator:

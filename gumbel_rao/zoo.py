@@ -127,10 +127,11 @@ def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau_forward, tau_backward = check_positive(tau_forward, "tau_forward"), check_positive(tau_backward, "tau_backward")
     if form not in ("paper", "scaled"): raise ValueError(f"form must be 'paper' or 'scaled', got {form!r}")
+    dtype, logits = logits.dtype, logits.to(working_dtype(logits))          # noise and argmax in float32 for half
     g = gumbel(logits.shape, generator, logits.dtype, logits.device)
     d = one_hot_argmax(logits.detach() / tau_forward + g)
     x = logits / tau_backward + g if form == "paper" else (logits + tau_forward * g) / tau_backward
-    return replace_gradient(d, torch.softmax(x, -1)).movedim(-1, dim)
+    return replace_gradient(d.to(dtype), torch.softmax(x, -1).to(dtype)).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #429b74d5
 class RLOO(ScoreFunctionEstimator):
