@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
 from ..estimators import estimator_from_label, estimator_label, replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
 from .checkpoints import save_checkpoint, load_checkpoint
+from .scales import check_knob
 from ..models.vae import DiscreteVAE, log_bernoulli
 from .vae import (resolve_params, load_splits, init_training, gradient_variance, checkpoint_parts,
                                         training_identity, iterations_to_thresholds,
@@ -460,6 +461,7 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     if runs == 0 or len(set(map(str, out_dirs))) != runs: raise ValueError("out_dirs must be distinct folders, at least one")
     seeds, lrs, taus = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr"), _per_run(tau, runs, "tau")
     GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
+    check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?"); resolve_noise(noise)
     for s, t in zip(seeds, taus): _check_args(estimator, t, arity, batch_size, momentum, s, stop_after, optimizer, None)
     prms = [{k: list(v) if isinstance(v, tuple) else v for k, v in
              dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, arity=arity, batch_size=batch_size,
