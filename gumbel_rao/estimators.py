@@ -112,10 +112,10 @@ def gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf 
                   ) -> torch.Tensor:
     """GS, the Gumbel-Softmax relaxation: the relaxed sample softmax((logits + G) / tau); with `hard=True`, ST-GS.
 
-    Forward: y = softmax((logits + G) / tau), G i.i.d. standard Gumbel (drawn in float32 for half-precision logits),
-    a probability vector in the logits' dtype; with `hard=True` the one-hot argmax(logits + G) instead (ST-GS).
-    Backward: the derivative of y with respect to the logits with G held fixed (the reparameterization gradient),
-    J(y) g / tau, in both cases. With `hard=False` it is a relaxation: the downstream loss sees y, not a sample.
+    Forward: y = softmax((logits + G) / tau), G i.i.d. standard Gumbel (drawn in float32 for half-precision logits), a
+    probability vector in the logits' dtype; with `hard=True` the one-hot argmax(logits + G) instead (ST-GS).
+    Backward: the derivative of y with respect to the logits with G held fixed (the reparameterization gradient), J(y)
+    g / tau, in both cases. With `hard=False` it is a relaxation: the downstream loss sees y, not a sample.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -154,20 +154,18 @@ def st_gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -i
                       dim: int = -1, # the dimension of the categories
                       generator: torch.Generator | None = None, # source of randomness
                      ) -> torch.Tensor:
-    """ST-GS, straight-through Gumbel-Softmax: the one-hot argmax(logits + G) with the gradient of softmax((logits +
-    G) / tau).
+    """ST-GS, straight-through Gumbel-Softmax: the one-hot argmax(logits + G) with the gradient of softmax((logits + G) /
+    tau).
 
-    Forward: the one-hot D = argmax(logits + G), G i.i.d. standard Gumbel (in float32 for half-precision logits), so
-    D ~ Cat(softmax(logits)); returned in the logits' dtype. Backward: J(softmax((logits + G) / tau)) g / tau at the
-    same
-    G. It is `gumbel_softmax(logits, tau, hard=True)`; GR-MCK (`gumbel_rao`) is its Rao-Blackwellization.
+    Forward: the one-hot D = argmax(logits + G), G i.i.d. standard Gumbel (in float32 for half-precision logits), so D
+    ~ Cat(softmax(logits)); returned in the logits' dtype. Backward: J(softmax((logits + G) / tau)) g / tau at the
+    same G. It is `gumbel_softmax(logits, tau, hard=True)`; GR-MCK (`gumbel_rao`) is its Rao-Blackwellization.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
         tau (float, default 1.0): temperature of the backward relaxation, > 0 (positional or keyword).
-        hard (bool, default True, keyword-only): accepted so that a call renamed from
-            `F.gumbel_softmax(logits, tau, hard=True)` works; `hard=False` is refused (that is GS: call
-            `gumbel_softmax`).
+        hard (bool, default True, keyword-only): accepted so that a call renamed from `F.gumbel_softmax(logits, tau,
+            hard=True)` works; `hard=False` is refused (that is GS: call `gumbel_softmax`).
         dim (int, default -1, keyword-only): the dimension of the categories.
         generator (torch.Generator or None, default None, keyword-only): source of randomness; None uses torch's
             global one.
@@ -398,13 +396,13 @@ def gumbel_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
     """GR-MCK, Gumbel-Rao Monte Carlo: a one-hot sample with the Rao-Blackwellized ST-GS gradient from K conditional
     samples.
 
-    Forward: the one-hot D ~ Cat(softmax(logits)) (Gumbel-max in float32 for half precision, or `d` when given), in the
-    logits' dtype. With `hard=False` it returns instead the mean of the K relaxed conditional samples,
-    (1/K) sum_k softmax(X^k / tau), a probability vector, whose gradient is the same estimate.
-    Backward: (1/K) sum_k J(softmax(X^k / tau)) g / tau, where X^k = logits + G^k and G^k are drawn from the Gumbel law
-    conditioned on argmax(logits + G^k) = D (eq. 9), held fixed (not differentiated). Its mean given D is ST-GS's, with
-    less variance; K = 1 is ST-GS. Memory is flat in K: the noise is replayed in chunks, not stored. Under torch.func
-    transforms and torch.jit.trace it materialises the K samples (memory O(K)) and draws fresh noise every call.
+    Forward: the one-hot D ~ Cat(softmax(logits)) (Gumbel-max in float32 for half precision, or `d` when given), in
+    the logits' dtype. With `hard=False` it returns instead the mean of the K relaxed conditional samples, (1/K) sum_k
+    softmax(X^k / tau), a probability vector, whose gradient is the same estimate. Backward: (1/K) sum_k J(softmax(X^k
+    / tau)) g / tau, where X^k = logits + G^k and G^k are drawn from the Gumbel law conditioned on argmax(logits +
+    G^k) = D (eq. 9), held fixed (not differentiated). Its mean given D is ST-GS's, with less variance; K = 1 is
+    ST-GS. Memory is flat in K: the noise is replayed in chunks, not stored. Under torch.func transforms and
+    torch.jit.trace it materialises the K samples (memory O(K)) and draws fresh noise every call.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -413,12 +411,12 @@ def gumbel_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
             is refused: write `gumbel_rao(logits, 0.5, k=100)`.
         hard (bool, default True, keyword-only): True returns the one-hot D; False the mean of the K relaxed samples.
         dim (int, default -1, keyword-only): the dimension of the categories.
-        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of `logits`;
-            None draws one.
-        generator (torch.Generator or None, default None, keyword-only): source of randomness for D and the conditional
-            noise; None uses torch's global one.
-        noise (str or callable, default "mc", keyword-only): the conditional noise: "mc", "antithetic", "sobol" (a name
-            in `NOISE_SOURCES`) or a noise source function.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness for D and the
+            conditional noise; None uses torch's global one.
+        noise (str or callable, default "mc", keyword-only): the conditional noise: "mc", "antithetic", "sobol" (a
+            name in `NOISE_SOURCES`) or a noise source function.
         chunk_size (int or None, default None, keyword-only): conditional samples per chunk in the backward pass; None
             picks one by a memory budget.
 
@@ -472,13 +470,12 @@ def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, 
                         generator: torch.Generator | None = None, # source of randomness
                         noise = "mc", # the conditional noise, see `gumbel_rao`
                        ) -> torch.Tensor:
-    """GR-MCK the straightforward way: the K conditional samples materialised and autograd through their mean softmax
-    (a baseline).
+    """GR-MCK the straightforward way: the K conditional samples materialised and autograd through their mean softmax (a
+    baseline).
 
     Forward and backward as `gumbel_rao` (the same D and, from the same generator, the same conditional noise), but
-    memory
-    grows linearly with K. `gumbel_rao` calls it under torch.func transforms and torch.jit.trace; use `gumbel_rao`
-    otherwise.
+    memory grows linearly with K. `gumbel_rao` calls it under torch.func transforms and torch.jit.trace; use
+    `gumbel_rao` otherwise.
 
     Args:
         logits (Tensor): shape (..., n), categories on the last dimension; -inf masks a category.
@@ -527,9 +524,9 @@ def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabi
     """ABLATION, not the paper's estimator: GR-MCK with the derivative taken through the conditional noise G^k(logits)
     too.
 
-    Forward: the one-hot D (drawn, or `d`), in the logits' dtype. Backward: the total derivative of
-    (1/K) sum_k softmax(X^k / tau) with X^k = logits + G^k(logits), differentiating eq. 9 as a function of the logits.
-    Its mean given D differs from ST-GS's (see the estimators page); it exists to show why GR-MCK does not do this.
+    Forward: the one-hot D (drawn, or `d`), in the logits' dtype. Backward: the total derivative of (1/K) sum_k
+    softmax(X^k / tau) with X^k = logits + G^k(logits), differentiating eq. 9 as a function of the logits. Its mean
+    given D differs from ST-GS's (see the estimators page); it exists to show why GR-MCK does not do this.
 
     Args:
         logits (Tensor): shape (..., n), categories on the last dimension; -inf masks a category.
@@ -726,10 +723,11 @@ def make_estimator(name: str, # a registered name or a label, e.g. "gr-mc100" or
                   ) -> Estimator:
     """An `Estimator` by registered name or label, its hyperparameters checked against the estimator's signature.
 
-    The estimator is used the same way for every name: `d = est.sample(logits)` returns the sample (one-hot, or for "gs"
-    relaxed; RLOO adds a leading dimension of its k samples) and `est.surrogate(per_example_loss)` the scalar to call
-    `.backward()` on, whose gradient reaches the logits as the named estimator (for pathwise estimators the mean loss;
-    for score-function estimators the mean loss plus (loss - baseline) * log p(D)). `list_estimators()` lists the names.
+    The estimator is used the same way for every name: `d = est.sample(logits)` returns the sample (one-hot, or for
+    "gs" relaxed; RLOO adds a leading dimension of its k samples) and `est.surrogate(per_example_loss)` the scalar to
+    call `.backward()` on, whose gradient reaches the logits as the named estimator (for pathwise estimators the mean
+    loss; for score-function estimators the mean loss plus (loss - baseline) * log p(D)). `list_estimators()` lists
+    the names.
 
     Args:
         name (str): a registered name ("st", "st-gs", "gs", "gr-mck", "reinforce", "zgr", ...) or a label with fixed
@@ -743,8 +741,8 @@ def make_estimator(name: str, # a registered name or a label, e.g. "gr-mc100" or
 
     Raises:
         ValueError: an unknown name or malformed label; a hyperparameter the estimator does not take (listing those it
-            takes). Values are checked where the estimator checks them: by the class at construction, by the function at
-            the first `sample`.
+            takes). Values are checked where the estimator checks them: by the class at construction, by the function
+            at the first `sample`.
 
     Source: the estimators of Paulus, Maddison & Krause (ICLR 2021) and those that followed (see `list_estimators`).
 

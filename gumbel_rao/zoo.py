@@ -57,9 +57,8 @@ def zgr(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
     softmax(logits).
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: half the ST
-    gradient at
-    tau = 1 plus half the DARN term, 1/2 (J(p) g + (D - p) <D - p, g>); unbiased for losses linear in D, and GR-MCK's
-    limit as tau -> 0. No temperature.
+    gradient at tau = 1 plus half the DARN term, 1/2 (J(p) g + (D - p) <D - p, g>); unbiased for losses linear in D,
+    and GR-MCK's limit as tau -> 0. No temperature.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -74,8 +73,8 @@ def zgr(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
         ValueError: bad `logits` (not floating, NaN, +inf, a fully masked row) or `d`. TypeError: a second positional
         argument.
 
-    Source: Shekhovtsov, "Cold Analysis of Rao-Blackwellized Straight-Through Gumbel-Softmax Gradient Estimator"
-    (ICML 2023), the ZGR estimator.
+    Source: Shekhovtsov, "Cold Analysis of Rao-Blackwellized Straight-Through Gumbel-Softmax Gradient Estimator" (ICML
+    2023), the ZGR estimator.
 
     Example:
         >>> logits = torch.randn(8, 5, requires_grad=True)
@@ -108,17 +107,15 @@ def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
     perturbation x(logits).
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: J(softmax(x / tau))
-    g / tau,
-    where x puts D's logit at the top and pushes every other logit at least `gap` below it (x_j = theta_j -
-    relu(theta_j -
-    max + gap)), a deterministic stand-in for the Gumbel perturbation of ST-GS given D. Biased; no noise in the
-    backward pass.
+    g / tau, where x puts D's logit at the top and pushes every other logit at least `gap` below it (x_j = theta_j -
+    relu(theta_j - max + gap)), a deterministic stand-in for the Gumbel perturbation of ST-GS given D. Biased; no
+    noise in the backward pass.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
         tau (float, default 1.0): temperature of the backward softmax, > 0 (positional or keyword).
-        gap (float or str, default 1.0, keyword-only): the gap kappa > 0, or "p" for the probability-based gap
-            -log(1 - p_D) / p_D.
+        gap (float or str, default 1.0, keyword-only): the gap kappa > 0, or "p" for the probability-based gap -log(1
+            - p_D) / p_D.
         dim (int, default -1, keyword-only): the dimension of the categories.
         d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`; None draws one.
         generator (torch.Generator or None, default None, keyword-only): source of randomness.
@@ -197,9 +194,8 @@ def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a
     J(pi_0)) g.
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: 2 J(pi_1) g - 1/2
-    J(pi_0) g
-    with pi_0 = softmax(logits), pi_1 = (softmax(logits / tau) + D) / 2 and J(p) = diag(p) - p p^T. Biased, second-order
-    accurate; no noise in the backward pass.
+    J(pi_0) g with pi_0 = softmax(logits), pi_1 = (softmax(logits / tau) + D) / 2 and J(p) = diag(p) - p p^T. Biased,
+    second-order accurate; no noise in the backward pass.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -214,8 +210,8 @@ def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a
     Raises:
         ValueError: bad `logits`, `tau` or `d`. TypeError: a third positional argument.
 
-    Source: Liu, Gao, Wang et al., "Bridging Discrete and Backpropagation: Straight-Through and Beyond" (NeurIPS 2023),
-    Algorithm 2.
+    Source: Liu, Gao, Wang et al., "Bridging Discrete and Backpropagation: Straight-Through and Beyond" (NeurIPS
+    2023), Algorithm 2.
 
     Example:
         >>> logits = torch.randn(8, 5, requires_grad=True)
@@ -236,14 +232,13 @@ def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf
                     dim: int = -1, # the dimension of the categories
                     generator: torch.Generator | None = None, # source of randomness
                    ) -> torch.Tensor:
-    """Decoupled ST-GS: the one-hot argmax(logits / tau_forward + G) with the gradient of a backward softmax at its
-    own temperature.
+    """Decoupled ST-GS: the one-hot argmax(logits / tau_forward + G) with the gradient of a backward softmax at its own
+    temperature.
 
-    Forward: the one-hot D = argmax(logits / tau_forward + G), G i.i.d. standard Gumbel (in float32 for half precision),
-    so D ~ Cat(softmax(logits / tau_forward)); in the logits' dtype. Backward: the derivative (G fixed) of
+    Forward: the one-hot D = argmax(logits / tau_forward + G), G i.i.d. standard Gumbel (in float32 for half
+    precision), so D ~ Cat(softmax(logits / tau_forward)); in the logits' dtype. Backward: the derivative (G fixed) of
     softmax(logits / tau_backward + G) for form "paper", or softmax((logits + tau_forward G) / tau_backward) for
-    "scaled".
-    At tau_forward = tau_backward = 1 it is ST-GS.
+    "scaled". At tau_forward = tau_backward = 1 it is ST-GS.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -260,7 +255,8 @@ def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf
         ValueError: bad `logits`; a temperature not a real > 0; an unknown `form`. TypeError: a third positional
         argument.
 
-    Source: Shah, Wang & others, "Improving Discrete Optimisation Via Decoupled Straight-Through Gumbel-Softmax" (2024).
+    Source: Shah, Wang & others, "Improving Discrete Optimisation Via Decoupled Straight-Through Gumbel-Softmax"
+    (2024).
 
     Example:
         >>> logits = torch.randn(8, 5, requires_grad=True)

@@ -76,13 +76,12 @@ def gumbel_rao_antithetic(logits: torch.Tensor, # unnormalised log-probabilities
                           d: torch.Tensor | None = None, # one-hot sample already drawn; drawn here if `None`
                           generator: torch.Generator | None = None, # source of randomness
                          ) -> torch.Tensor:
-    """GR-MCK with antithetic conditional noise: the same conditional mean given D as `gumbel_rao`, with less variance
-    at equal K.
+    """GR-MCK with antithetic conditional noise: the same conditional mean given D as `gumbel_rao`, with less variance at
+    equal K.
 
-    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's
-    (1/K) sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from antithetic pairs of
-    uniforms (U, 1 - U); each U^k is uniform, so
-    the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="antithetic")`.
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's (1/K)
+    sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from antithetic pairs of uniforms (U,
+    1 - U); each U^k is uniform, so the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="antithetic")`.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -119,10 +118,9 @@ def gumbel_rao_sobol(logits: torch.Tensor, # unnormalised log-probabilities; -in
     """GR-MCK with randomised quasi-Monte Carlo conditional noise: the same conditional mean given D as `gumbel_rao`,
     with less variance at equal K.
 
-    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's
-    (1/K) sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from scrambled Sobol points
-    shifted modulo 1; each U^k is uniform, so
-    the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="sobol")`.
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's (1/K)
+    sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from scrambled Sobol points shifted
+    modulo 1; each U^k is uniform, so the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="sobol")`.
 
     Args:
         logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
@@ -192,14 +190,12 @@ def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -
                      d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
                      generator: torch.Generator | None = None, # source of randomness (forward only)
                     ) -> torch.Tensor:
-    """GR with K = infinity for two categories: the exact E[ST-GS | D] by one-dimensional quadrature (the ground truth
-    of GR-MCK).
+    """GR with K = infinity for two categories: the exact E[ST-GS | D] by one-dimensional quadrature (the ground truth of
+    GR-MCK).
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: c (g_i - g_j)(e_i -
-    e_j),
-    with i = D's category, j the other, and c = E[sigma'(Delta / tau) / tau | Delta > 0], Delta ~ Logistic(theta_i -
-    theta_j),
-    computed by Gauss-Legendre quadrature in float64. No noise in the backward pass.
+    e_j), with i = D's category, j the other, and c = E[sigma'(Delta / tau) / tau | Delta > 0], Delta ~
+    Logistic(theta_i - theta_j), computed by Gauss-Legendre quadrature in float64. No noise in the backward pass.
 
     Args:
         logits (Tensor): shape (..., 2), exactly two categories on `dim`; -inf masks one.

@@ -191,7 +191,7 @@ class GroupEstimator:
         self.running_mean.copy_(torch.where(self.seen, self.decay * self.running_mean + (1 - self.decay) * l.mean(1).double(),
                                             l.mean(1).double()))
         self.seen.fill_(True)
-        log_prob = sum(lp.flatten(2).sum(-1) for lp in records)
+        log_prob = sum(lp.flatten(2).sum(-1) if lp.dim() > 2 else lp for lp in records)   # (R, B, ...) or (R, B)
         return (loss + (l - b.to(l.dtype)[:, None]) * log_prob).mean(1).sum()
 
     def state_dict(self) -> dict: return dict(running_mean=self.running_mean.clone(), seen=self.seen.clone())
