@@ -32,9 +32,10 @@ def test_run_passes_none(echo, typed, tmp_path):
 
 WRONG = {   # experiment, knob, value typed, what the one-line error says
     "vae variance_every": ("vae", "variance_every", "abc", "variance_every must be an integer >= 0"),
-    "vae hidden": ("vae", "hidden", "abc", "hidden must be a list of an integer >= 1"),
+    "vae mse_taus": ("vae", "mse_taus", "abc", "mse_taus must be a list of a real number > 0"),
+    "vae momentum None": ("vae", "momentum", "None", "momentum must be a real number >= 0, got None"),
     "listops tau": ("listops", "tau", "abc", "tau must be a real number > 0"),
-    "listops leaf_lstm": ("listops", "leaf_lstm", "abc", "leaf_lstm must be True or False"),
+    "listops hidden": ("listops", "hidden", "[64, x]", "hidden must be an integer >= 1"),
 }
 
 
