@@ -11,7 +11,7 @@ import torch
 # %% auto #0
 __all__ = ['resolve_device', 'log_exponential_from_uniform', 'log_exponential', 'exponential', 'gumbel', 'transforms_active',
            'values_readable', 'check_logits', 'python_number', 'check_positive', 'check_count', 'check_one_hot',
-           'one_hot_argmax', 'sample_one_hot', 'one_hot_sample_or_check', 'conditional_gumbel_from',
+           'one_hot_argmax', 'working_dtype', 'sample_one_hot', 'one_hot_sample_or_check', 'conditional_gumbel_from',
            'conditional_gumbel', 'softmax_jvp', 'cache_dir']
 
 # %% ../nbs/00_core.ipynb #5f665bfa
@@ -169,14 +169,19 @@ def one_hot_argmax(x: torch.Tensor, # scores, categories on the last dimension
     if transforms_active(): return zeros.scatter(-1, index, 1.0)          # vmap batches scatter, not scatter_
     return zeros.scatter_(-1, index, 1.0)
 
+# %% ../nbs/00_core.ipynb #081c7439
+def working_dtype(x: torch.Tensor, # a floating tensor, e.g. the logits
+                 ) -> torch.dtype:
+    "float32 for half-precision tensors (noise, argmax and backward passes are computed in it), else `x`'s own dtype."
+    return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
+
 # %% ../nbs/00_core.ipynb #e90244ae
 def sample_one_hot(logits: torch.Tensor, # unnormalised log-probabilities
                    generator: torch.Generator | None = None, # source of randomness
                   ) -> torch.Tensor:
     "A one-hot sample $D \\sim \\mathrm{Cat}(\\mathrm{softmax}(\\theta))$ by the Gumbel-max trick (no gradient)."
     with torch.no_grad():
-        theta = logits.detach()
-        if theta.dtype in (torch.float16, torch.bfloat16): theta = theta.float()
+        theta = logits.detach().to(working_dtype(logits))
         return one_hot_argmax(theta + gumbel(theta.shape, generator, theta.dtype, theta.device)).to(logits.dtype)
 
 # %% ../nbs/00_core.ipynb #8604a17b
@@ -212,9 +217,9 @@ def conditional_gumbel(logits: torch.Tensor, # theta, shape (..., n); -inf masks
     "`k` samples of $\\theta + G$ conditioned on $\\arg\\max(\\theta + G) = d$, shape `(k, *logits.shape)`, without gradient."
     check_logits(logits); check_one_hot(d, logits); k = check_count(k, "k")
     with torch.no_grad():
-        theta = logits.detach()
+        theta = logits.detach().to(working_dtype(logits))
         log_e = log_exponential((k,) + tuple(theta.shape), generator, theta.dtype, theta.device)
-        return conditional_gumbel_from(theta, d.detach().argmax(-1, keepdim=True), log_e)
+        return conditional_gumbel_from(theta, d.detach().argmax(-1, keepdim=True), log_e).to(logits.dtype)
 
 # %% ../nbs/00_core.ipynb #ea9cab69
 def softmax_jvp(probs: torch.Tensor, # softmax output p, categories on the last dimension

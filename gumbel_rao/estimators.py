@@ -4,22 +4,21 @@
 
 # %% ../nbs/01_estimators.ipynb #bfb66f59
 from __future__ import annotations
-import inspect, math, re
+import functools, inspect, math, re
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, log_exponential, log_exponential_from_uniform,
                              conditional_gumbel, conditional_gumbel_from, transforms_active, values_readable,
-                             python_number)
+                             python_number, working_dtype)
 
 # %% auto #0
-__all__ = ['NOISE_SOURCES', 'ESTIMATORS', 'ESTIMATOR_OPTIONS', 'replace_gradient', 'straight_through', 'gumbel_softmax',
-           'st_gumbel_softmax', 'uniform_noise', 'resolve_noise', 'conditional_softmax_from_uniform',
+__all__ = ['NOISE_SOURCES', 'ESTIMATORS', 'ESTIMATOR_OPTIONS', 'replace_gradient', 'positional_limit', 'straight_through',
+           'gumbel_softmax', 'st_gumbel_softmax', 'uniform_noise', 'resolve_noise', 'conditional_softmax_from_uniform',
            'default_chunk_size', 'conditional_softmax_chunks', 'conditional_softmax_vjp',
-           'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'working_dtype', 'draw_seed',
-           'seeded_generator', 'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative',
-           'Estimator', 'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator',
-           'parse_estimator_label', 'estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator',
-           'estimator_from_label']
+           'conditional_softmax_vjp_graph', 'conditional_softmax_mean', 'draw_seed', 'seeded_generator',
+           'GumbelRaoFunction', 'gumbel_rao', 'gumbel_rao_autograd', 'gumbel_rao_total_derivative', 'Estimator',
+           'PathwiseEstimator', 'ScoreFunctionEstimator', 'Reinforce', 'register_estimator', 'parse_estimator_label',
+           'estimator_label', 'estimator_hparams', 'list_estimators', 'make_estimator', 'estimator_from_label']
 
 # %% ../nbs/01_estimators.ipynb #d5147807
 class _ReplaceGradient(torch.autograd.Function):
@@ -38,23 +37,72 @@ def replace_gradient(value: torch.Tensor, # what the forward pass returns, exact
     "`value` in the forward pass with the gradient of `surrogate` in the backward pass."
     return _ReplaceGradient.apply(value, surrogate)
 
+# %% ../nbs/01_estimators.ipynb #1eb1fc4b
+def _shown(value): return repr(value) if isinstance(value, (bool, int, float, str)) else type(value).__name__
+
+def positional_limit(fn, # a function whose arguments after the first few are keyword-only
+                    ):
+    "`fn`, raising a one-line `TypeError` that names its keyword-only arguments when given too many positional ones."
+    params = inspect.signature(fn).parameters.values()
+    positional = [p.name for p in params if p.kind == p.POSITIONAL_OR_KEYWORD]
+    keywords = [p.name for p in params if p.kind == p.KEYWORD_ONLY]
+    @functools.wraps(fn)
+    def call(*args, **kwargs):
+        if len(args) > len(positional):
+            given = [positional[0]] + [_shown(v) for v in args[1:len(positional)]]
+            extra = [f"{name}={_shown(v)}" for name, v in zip(keywords, args[len(positional):])]
+            raise TypeError(f"{fn.__name__} takes {len(positional)} positional arguments ({', '.join(positional)}), got "
+                            f"{len(args)}; {', '.join(keywords)} are keyword-only: call "
+                            f"{fn.__name__}({', '.join(given + extra)})")
+        return fn(*args, **kwargs)
+    return call
+
 # %% ../nbs/01_estimators.ipynb #b10b543a
 def _check(logits, tau):
     "Check the logits; the temperature as a float."
     check_logits(logits); return check_positive(tau, "tau")
 
+@positional_limit
 def straight_through(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                      tau: float = 1.0, # temperature of the backward softmax (slope annealing)
                      *,
                      dim: int = -1, # the dimension of the categories
                      generator: torch.Generator | None = None, # source of randomness
                     ) -> torch.Tensor:
-    "ST: a one-hot $D \\sim \\mathrm{Cat}(\\mathrm{softmax}\\,\\theta)$ with the gradient of $\\mathrm{softmax}(\\theta/\\tau)$."
+    """ST, straight-through with a slope-annealed softmax: a one-hot sample whose gradient is that of softmax(logits /
+    tau).
+
+    Forward: the one-hot D ~ Cat(softmax(logits)), drawn by the Gumbel-max trick in float32 (float64 for float64
+    logits), returned in the logits' dtype and shape. Backward: the Jacobian of softmax(logits / tau) applied to the
+    incoming gradient g, J(softmax(logits / tau)) g / tau; zero on masked categories. Biased.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the backward softmax, > 0 (positional or keyword).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness; None uses torch's
+            global one.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: `logits` not a floating tensor, with NaN, +inf or a fully masked row; `tau` not a real number > 0.
+        TypeError: a third positional argument (the others are keyword-only).
+
+    Source: Bengio, Leonard & Courville (2013); slope annealing, Chung, Ahn & Bengio (ICLR 2017); the ST baseline of
+    Paulus, Maddison & Krause (ICLR 2021), section 2.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = straight_through(logits, 0.5)              # one-hot, shape (8, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the ST estimate"""
     logits = logits.movedim(dim, -1)
     tau = _check(logits, tau)
     return replace_gradient(sample_one_hot(logits, generator), torch.softmax(logits / tau, -1)).movedim(-1, dim)
 
 # %% ../nbs/01_estimators.ipynb #973b4643
+@positional_limit
 def gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                    tau: float = 1.0, # temperature of the relaxation
                    *,
@@ -62,21 +110,82 @@ def gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf 
                    dim: int = -1, # the dimension of the categories
                    generator: torch.Generator | None = None, # source of randomness
                   ) -> torch.Tensor:
-    "GS: the relaxed sample $\\mathrm{softmax}((\\theta + G)/\\tau)$; with `hard=True`, ST-GS."
+    """GS, the Gumbel-Softmax relaxation: the relaxed sample softmax((logits + G) / tau); with `hard=True`, ST-GS.
+
+    Forward: y = softmax((logits + G) / tau), G i.i.d. standard Gumbel (drawn in float32 for half-precision logits), a
+    probability vector in the logits' dtype; with `hard=True` the one-hot argmax(logits + G) instead (ST-GS).
+    Backward: the derivative of y with respect to the logits with G held fixed (the reparameterization gradient), J(y)
+    g / tau, in both cases. With `hard=False` it is a relaxation: the downstream loss sees y, not a sample.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation, > 0 (positional or keyword).
+        hard (bool, default False, keyword-only): return the one-hot argmax with y's gradient (ST-GS).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness; None uses torch's
+            global one.
+
+    Returns:
+        Tensor: y (or, `hard=True`, the one-hot D), of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: `logits` not a floating tensor, with NaN, +inf or a fully masked row; `tau` not a real number > 0.
+        TypeError: a third positional argument (`torch.nn.functional.gumbel_softmax`'s `eps` has no counterpart here).
+
+    Source: Jang, Gu & Poole (ICLR 2017), eq. 1; Maddison, Mnih & Teh (ICLR 2017).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> y = gumbel_softmax(logits, 0.5)                # relaxed, rows sum to 1
+        >>> (y * torch.randn(5)).sum().backward()"""
     logits = logits.movedim(dim, -1)
     tau = _check(logits, tau)
-    x = logits + gumbel(logits.shape, generator, logits.dtype, logits.device)
-    y = torch.softmax(x / tau, -1)
-    return (replace_gradient(one_hot_argmax(x.detach()), y) if hard else y).movedim(-1, dim)
+    work = working_dtype(logits)                      # noise and argmax in float32 for half-precision logits
+    x = logits.to(work) + gumbel(logits.shape, generator, work, logits.device)
+    y = torch.softmax(x / tau, -1).to(logits.dtype)
+    return (replace_gradient(one_hot_argmax(x.detach()).to(logits.dtype), y) if hard else y).movedim(-1, dim)
 
 # %% ../nbs/01_estimators.ipynb #69077537
+@positional_limit
 def st_gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                       tau: float = 1.0, # temperature of the relaxation in the backward pass
                       *,
+                      hard: bool = True, # True (ST-GS); False is refused, naming `gumbel_softmax` (see above)
                       dim: int = -1, # the dimension of the categories
                       generator: torch.Generator | None = None, # source of randomness
                      ) -> torch.Tensor:
-    "ST-GS: one-hot $\\arg\\max(\\theta + G)$ with the gradient of $\\mathrm{softmax}((\\theta + G)/\\tau)$."
+    """ST-GS, straight-through Gumbel-Softmax: the one-hot argmax(logits + G) with the gradient of softmax((logits + G) /
+    tau).
+
+    Forward: the one-hot D = argmax(logits + G), G i.i.d. standard Gumbel (in float32 for half-precision logits), so D
+    ~ Cat(softmax(logits)); returned in the logits' dtype. Backward: J(softmax((logits + G) / tau)) g / tau at the
+    same G. It is `gumbel_softmax(logits, tau, hard=True)`; GR-MCK (`gumbel_rao`) is its Rao-Blackwellization.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the backward relaxation, > 0 (positional or keyword).
+        hard (bool, default True, keyword-only): accepted so that a call renamed from `F.gumbel_softmax(logits, tau,
+            hard=True)` works; `hard=False` is refused (that is GS: call `gumbel_softmax`).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness; None uses torch's
+            global one.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits` or `tau` (as `gumbel_softmax`); `hard=False`, naming `gumbel_softmax(logits, tau)`.
+        TypeError: a third positional argument (the others are keyword-only).
+
+    Source: Jang, Gu & Poole (ICLR 2017), section 2.2; eq. 4 of Paulus, Maddison & Krause (ICLR 2021).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = st_gumbel_softmax(logits, 0.5)             # one-hot, shape (8, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the ST-GS estimate"""
+    if hard is not True:
+        raise ValueError(f"st_gumbel_softmax(hard={hard!r}): ST-GS is hard by definition; for the relaxed sample call "
+                         "gumbel_softmax(logits, tau) (GS), or gumbel_softmax(logits, tau, hard=True), which is ST-GS")
     return gumbel_softmax(logits, tau, hard=True, dim=dim, generator=generator)
 
 # %% ../nbs/01_estimators.ipynb #1ef78e9f
@@ -97,7 +206,7 @@ def resolve_noise(noise, # a name in `NOISE_SOURCES` ("mc", ...) or a noise sour
                  ):
     "The noise source named by `noise`."
     if callable(noise): return noise
-    if noise not in NOISE_SOURCES: raise ValueError(f"noise must be one of {sorted(NOISE_SOURCES)} or a noise source, got {noise!r}")
+    if not isinstance(noise, str) or noise not in NOISE_SOURCES: raise ValueError(f"noise must be one of {sorted(NOISE_SOURCES)} or a noise source, got {noise!r}")
     return NOISE_SOURCES[noise]
 
 # %% ../nbs/01_estimators.ipynb #84979349
@@ -205,11 +314,6 @@ def conditional_softmax_mean(theta: torch.Tensor, # logits, detached, shape (n, 
     for p in conditional_softmax_chunks(theta, index, k, tau, fill, chunk_size): acc += p.sum(0)
     return acc.div_(k)
 
-# %% ../nbs/01_estimators.ipynb #081c7439
-def working_dtype(x: torch.Tensor) -> torch.dtype:
-    "float32 for half-precision tensors (the estimators compute in it), else the tensor's own dtype."
-    return torch.float32 if x.dtype in (torch.float16, torch.bfloat16) else x.dtype
-
 # %% ../nbs/01_estimators.ipynb #ffba0335
 _MASK64 = 2**64 - 1
 
@@ -276,6 +380,7 @@ class GumbelRaoFunction(torch.autograd.Function):
                            "transforms")
 
 # %% ../nbs/01_estimators.ipynb #e192a22b
+@positional_limit
 @torch.compiler.disable
 def gumbel_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                tau: float = 1.0, # temperature of the relaxation in the backward pass
@@ -288,14 +393,56 @@ def gumbel_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
                noise = "mc", # the conditional noise: "mc", a name in `NOISE_SOURCES`, or a noise source
                chunk_size: int | None = None, # conditional samples per chunk; `None` picks by memory budget
               ) -> torch.Tensor:
-    "GR-MCK: the one-hot sample $D$, with the Rao-Blackwellized ST-GS gradient (K conditional samples, noise held fixed)."
+    """GR-MCK, Gumbel-Rao Monte Carlo: a one-hot sample with the Rao-Blackwellized ST-GS gradient from K conditional
+    samples.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (Gumbel-max in float32 for half precision, or `d` when given), in
+    the logits' dtype. With `hard=False` it returns instead the mean of the K relaxed conditional samples, (1/K) sum_k
+    softmax(X^k / tau), a probability vector, whose gradient is the same estimate. Backward: (1/K) sum_k J(softmax(X^k
+    / tau)) g / tau, where X^k = logits + G^k and G^k are drawn from the Gumbel law conditioned on argmax(logits +
+    G^k) = D (eq. 9), held fixed (not differentiated). Its mean given D is ST-GS's, with less variance; K = 1 is
+    ST-GS. Memory is flat in K: the noise is replayed in chunks, not stored. Under torch.func transforms and
+    torch.jit.trace it materialises the K samples (memory O(K)) and draws fresh noise every call.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation in the backward pass, > 0 (positional or keyword).
+        k (int, default 10, keyword-only): number of conditional Gumbel samples K >= 1. `gumbel_rao(logits, 0.5, 100)`
+            is refused: write `gumbel_rao(logits, 0.5, k=100)`.
+        hard (bool, default True, keyword-only): True returns the one-hot D; False the mean of the K relaxed samples.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness for D and the
+            conditional noise; None uses torch's global one.
+        noise (str or callable, default "mc", keyword-only): the conditional noise: "mc", "antithetic", "sobol" (a
+            name in `NOISE_SOURCES`) or a noise source function.
+        chunk_size (int or None, default None, keyword-only): conditional samples per chunk in the backward pass; None
+            picks one by a memory budget.
+
+    Returns:
+        Tensor: D (or, `hard=False`, the mean relaxed sample), of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: `logits` not a floating tensor, with NaN, +inf or a fully masked row; `tau` not a real > 0; `k` or
+            `chunk_size` not an integer >= 1; `d` not one-hot, of another shape, or on a masked category; unknown
+            `noise`.
+        TypeError: a third positional argument, naming `k` and the call meant.
+
+    Source: Paulus, Maddison & Krause, "Rao-Blackwellizing the Straight-Through Gumbel-Softmax Gradient Estimator"
+    (ICLR 2021), eqs. 9-10 (the derivative is not taken through G^k, see `gumbel_rao_total_derivative`).
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = gumbel_rao(logits, 0.5, k=100)             # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the GR-MC100 estimate"""
     logits = logits.movedim(dim, -1)
     tau = _check(logits, tau); k = check_count(k, "k"); fill = resolve_noise(noise)
     if chunk_size is not None: chunk_size = check_count(chunk_size, "chunk_size")
     d = None if d is None else d.movedim(dim, -1)
     n, shape, dtype = logits.shape[-1], logits.shape, logits.dtype
     with torch.autocast(logits.device.type, enabled=False):
-        if transforms_active():                                   # torch.func: the materialised path (memory O(K))
+        if transforms_active() or torch.jit.is_tracing():        # torch.func, jit.trace: materialised (memory O(K))
             out = gumbel_rao_autograd(logits.to(working_dtype(logits)), tau, k=k, hard=hard, d=d, generator=generator,
                                       noise=fill)
             return out.to(dtype).movedim(-1, dim)
@@ -313,6 +460,7 @@ def _gr_surrogate(logits, x, tau):
     x = torch.where(masked, x, x + (logits - logits.detach()))
     return torch.softmax(x / tau, -1).mean(0)
 
+@positional_limit
 def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, categories last
                         tau: float = 1.0, # temperature
                         *,
@@ -322,20 +470,50 @@ def gumbel_rao_autograd(logits: torch.Tensor, # unnormalised log-probabilities, 
                         generator: torch.Generator | None = None, # source of randomness
                         noise = "mc", # the conditional noise, see `gumbel_rao`
                        ) -> torch.Tensor:
-    "GR-MCK the straightforward way (K samples materialised, autograd through their mean softmax): a baseline."
+    """GR-MCK the straightforward way: the K conditional samples materialised and autograd through their mean softmax (a
+    baseline).
+
+    Forward and backward as `gumbel_rao` (the same D and, from the same generator, the same conditional noise), but
+    memory grows linearly with K. `gumbel_rao` calls it under torch.func transforms and torch.jit.trace; use
+    `gumbel_rao` otherwise.
+
+    Args:
+        logits (Tensor): shape (..., n), categories on the last dimension; -inf masks a category.
+        tau (float, default 1.0): temperature, > 0 (positional or keyword).
+        k (int, default 10, keyword-only): number of conditional Gumbel samples K >= 1.
+        hard (bool, default True, keyword-only): True returns the one-hot D; False the mean of the K relaxed samples.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+        noise (str or callable, default "mc", keyword-only): the conditional noise, as in `gumbel_rao`.
+
+    Returns:
+        Tensor: D (or the mean relaxed sample), of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: as `gumbel_rao`. TypeError: a third positional argument.
+
+    Source: Paulus, Maddison & Krause (ICLR 2021), eqs. 9-10.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gumbel_rao_autograd(logits, 0.5, k=10)
+        >>> (d * torch.randn(5)).sum().backward()"""
     tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
-    n, theta = logits.shape[-1], logits.detach()
+    dtype, logits = logits.dtype, logits.to(working_dtype(logits))          # noise in float32 for half precision
+    d, n, theta = d.to(logits.dtype), logits.shape[-1], logits.detach()
     flat = theta.reshape(-1, n).t()                                                     # (n, B)
-    if not transforms_active(): generator = seeded_generator(draw_seed(generator), theta.device)
+    if not (transforms_active() or torch.jit.is_tracing()):       # a traced seed would be a constant: see above
+        generator = seeded_generator(draw_seed(generator), theta.device)
     fill = resolve_noise(noise)(k, tuple(flat.shape), generator, theta.dtype, theta.device)
     u = fill(torch.empty_like(flat.expand((k,) + tuple(flat.shape)), memory_format=torch.contiguous_format), 0)
     log_e = log_exponential_from_uniform(u).transpose(1, 2).reshape((k,) + tuple(theta.shape))
     with torch.no_grad(): x = conditional_gumbel_from(theta, d.argmax(-1, keepdim=True), log_e)
     soft = _gr_surrogate(logits, x, tau)
-    return replace_gradient(d, soft) if hard else soft
+    return (replace_gradient(d, soft) if hard else soft).to(dtype)
 
 # %% ../nbs/01_estimators.ipynb #21867fbb
+@positional_limit
 def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabilities, categories last
                                 tau: float = 1.0, # temperature
                                 *,
@@ -343,12 +521,38 @@ def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabi
                                 d: torch.Tensor | None = None, # one-hot sample already drawn; drawn here if `None`
                                 generator: torch.Generator | None = None, # source of randomness
                                ) -> torch.Tensor:
-    "ABLATION: like GR-MCK but differentiating through the conditional noise $G^k(\\theta)$ too. Not the paper's estimator."
+    """ABLATION, not the paper's estimator: GR-MCK with the derivative taken through the conditional noise G^k(logits)
+    too.
+
+    Forward: the one-hot D (drawn, or `d`), in the logits' dtype. Backward: the total derivative of (1/K) sum_k
+    softmax(X^k / tau) with X^k = logits + G^k(logits), differentiating eq. 9 as a function of the logits. Its mean
+    given D differs from ST-GS's (see the estimators page); it exists to show why GR-MCK does not do this.
+
+    Args:
+        logits (Tensor): shape (..., n), categories on the last dimension; -inf masks a category.
+        tau (float, default 1.0): temperature, > 0 (positional or keyword).
+        k (int, default 10, keyword-only): number of conditional samples K >= 1.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau`, `k` or `d`, as `gumbel_rao`. TypeError: a third positional argument.
+
+    Source: the sentence of Paulus, Maddison & Krause (ICLR 2021) after eq. 10 read literally (the total derivative).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gumbel_rao_total_derivative(logits, 0.5, k=10)
+        >>> (d * torch.randn(5)).sum().backward()"""
     tau = _check(logits, tau); k = check_count(k, "k")
     d = one_hot_sample_or_check(logits, d, generator)
-    log_e = log_exponential((k,) + tuple(logits.shape), generator, logits.dtype, logits.device)
-    x = conditional_gumbel_from(logits, d.argmax(-1, keepdim=True), log_e)
-    return replace_gradient(d, torch.softmax(x / tau, -1).mean(0))
+    work = logits.to(working_dtype(logits))                                 # noise in float32 for half precision
+    log_e = log_exponential((k,) + tuple(logits.shape), generator, work.dtype, logits.device)
+    x = conditional_gumbel_from(work, d.argmax(-1, keepdim=True), log_e)
+    return replace_gradient(d, torch.softmax(x / tau, -1).mean(0).to(logits.dtype))
 
 # %% ../nbs/01_estimators.ipynb #95b9fecd
 class Estimator:
@@ -361,6 +565,13 @@ class Estimator:
                  ) -> torch.Tensor:
         "The scalar whose gradient is the estimator's: the mean loss for pathwise estimators."
         return per_example_loss.mean()
+    def state_dict(self) -> dict:
+        "What a checkpoint must keep for an exact resume, beyond the generator (which the caller saves): none here."
+        return {}
+    def load_state_dict(self, state: dict # from `state_dict`
+                       ):
+        "Restore what `state_dict` returned; raises `ValueError` for keys this estimator does not keep."
+        if state: raise ValueError(f"{self.name} keeps no state to restore, got keys {sorted(state)}")
     def __repr__(self): return f"{self.name}({', '.join(f'{k}={v}' for k, v in self.hparams.items())})"
 
 # %% ../nbs/01_estimators.ipynb #ced23b70
@@ -420,6 +631,11 @@ class Reinforce(ScoreFunctionEstimator):
         if not 0 <= baseline_decay < 1: raise ValueError(f"baseline_decay must be {expected}, got {baseline_decay!r}")
         super().__init__(generator, baseline_decay=baseline_decay)
         self.running_mean = None
+
+    def state_dict(self) -> dict: return dict(running_mean=self.running_mean)   # the baseline, for an exact resume
+    def load_state_dict(self, state: dict):
+        if set(state) != {"running_mean"}: raise ValueError(f"reinforce's state is {{'running_mean'}}, got keys {sorted(state)}")
+        self.running_mean = state["running_mean"]
 
     def baseline(self, loss):
         "The running mean of past losses (0 at first), then updated with this batch's mean (an empty batch leaves it)."
@@ -505,7 +721,35 @@ def make_estimator(name: str, # a registered name or a label, e.g. "gr-mc100" or
                    generator: torch.Generator | None = None, # source of randomness
                    **hparams, # the estimator's hyperparameters (tau, k, ...), and options (dim, chunk_size)
                   ) -> Estimator:
-    "An `Estimator` by name with hyperparameters checked against its signature."
+    """An `Estimator` by registered name or label, its hyperparameters checked against the estimator's signature.
+
+    The estimator is used the same way for every name: `d = est.sample(logits)` returns the sample (one-hot, or for
+    "gs" relaxed; RLOO adds a leading dimension of its k samples) and `est.surrogate(per_example_loss)` the scalar to
+    call `.backward()` on, whose gradient reaches the logits as the named estimator (for pathwise estimators the mean
+    loss; for score-function estimators the mean loss plus (loss - baseline) * log p(D)). `list_estimators()` lists
+    the names.
+
+    Args:
+        name (str): a registered name ("st", "st-gs", "gs", "gr-mck", "reinforce", "zgr", ...) or a label with fixed
+            hyperparameters: "gr-mc100" (GR-MCK with K = 100) or "name(key=value, ...)", e.g. "rloo(k=4)".
+        generator (torch.Generator or None, default None): source of randomness for every draw of the estimator.
+        **hparams: the estimator's hyperparameters (tau, k, gap, baseline_decay, ...; `estimator_hparams(name)` lists
+            them) and options that do not change its law (dim, chunk_size). A label's fixed values take precedence.
+
+    Returns:
+        Estimator: a `PathwiseEstimator` wrapping the function, or an instance of the registered `Estimator` class.
+
+    Raises:
+        ValueError: an unknown name or malformed label; a hyperparameter the estimator does not take (listing those it
+            takes). Values are checked where the estimator checks them: by the class at construction, by the function
+            at the first `sample`.
+
+    Source: the estimators of Paulus, Maddison & Krause (ICLR 2021) and those that followed (see `list_estimators`).
+
+    Example:
+        >>> est = make_estimator("gr-mc100", tau=0.5)
+        >>> d = est.sample(torch.randn(8, 5, requires_grad=True))    # one-hot, shape (8, 5)
+        >>> est.surrogate((d * torch.randn(5)).sum(-1)).backward()"""
     name, fixed = parse_estimator_label(name)
     hparams = {**hparams, **fixed}
     allowed = estimator_hparams(name) + tuple(p for p in ESTIMATOR_OPTIONS if p in _factory_params(ESTIMATORS[name]["factory"]))

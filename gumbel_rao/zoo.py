@@ -8,7 +8,7 @@ import functools
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, softmax_jvp)
-from .estimators import replace_gradient, register_estimator, ScoreFunctionEstimator, working_dtype
+from .estimators import positional_limit, replace_gradient, register_estimator, ScoreFunctionEstimator, working_dtype
 from .exact import all_one_hot
 
 # %% auto #0
@@ -46,13 +46,40 @@ def _zgr_rule(g, theta, d):
     r = d - p
     return 0.5 * (softmax_jvp(p, g) + r * (r * g).sum(-1, keepdim=True))
 
+@positional_limit
 def zgr(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
         *,
         dim: int = -1, # the dimension of the categories
         d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
         generator: torch.Generator | None = None, # source of randomness
        ) -> torch.Tensor:
-    "ZGR (Shekhovtsov 2023): one-hot $D$ with gradient $\\frac12 (J(p) + (D-p)(D-p)^\\top) g$, GR's $\\tau \\to 0$ limit."
+    """ZGR, GR's zero-temperature limit: a one-hot sample with the gradient 1/2 (J(p) + (D - p)(D - p)^T) g, p =
+    softmax(logits).
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: half the ST
+    gradient at tau = 1 plus half the DARN term, 1/2 (J(p) g + (D - p) <D - p, g>); unbiased for losses linear in D,
+    and GR-MCK's limit as tau -> 0. No temperature.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits` (not floating, NaN, +inf, a fully masked row) or `d`. TypeError: a second positional
+        argument.
+
+    Source: Shekhovtsov, "Cold Analysis of Rao-Blackwellized Straight-Through Gumbel-Softmax Gradient Estimator" (ICML
+    2023), the ZGR estimator.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = zgr(logits)
+        >>> (d * torch.randn(5)).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits)
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
     return replace_gradient(d, vjp_surrogate(logits, _zgr_rule, _work(d))).movedim(-1, dim)
@@ -67,6 +94,7 @@ def _gst_rule(g, theta, d, tau, gap):
     x = torch.where(d.bool(), top, theta - torch.relu(theta - top + gap))   # masked stay -inf (relu(-inf) = 0)
     return softmax_jvp(torch.softmax(x / tau, -1), g) / tau
 
+@positional_limit
 def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
         tau: float = 1.0, # temperature of the backward softmax
         *,
@@ -75,7 +103,37 @@ def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
         d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
         generator: torch.Generator | None = None, # source of randomness
        ) -> torch.Tensor:
-    "Gapped ST (Fan et al. 2022): one-hot $D$ with the gradient of $\\mathrm{softmax}(x/\\tau)$, $x$ a gapped deterministic perturbation."
+    """Gapped straight-through (GST): a one-hot sample with the gradient of softmax(x / tau) at a gapped deterministic
+    perturbation x(logits).
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: J(softmax(x / tau))
+    g / tau, where x puts D's logit at the top and pushes every other logit at least `gap` below it (x_j = theta_j -
+    relu(theta_j - max + gap)), a deterministic stand-in for the Gumbel perturbation of ST-GS given D. Biased; no
+    noise in the backward pass.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the backward softmax, > 0 (positional or keyword).
+        gap (float or str, default 1.0, keyword-only): the gap kappa > 0, or "p" for the probability-based gap -log(1
+            - p_D) / p_D.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits` or `d`; `tau` not a real > 0; `gap` neither a real > 0 nor "p". TypeError: a third
+            positional argument.
+
+    Source: Fan, Shekhovtsov et al., "Training Discrete Deep Generative Models via Gapped Straight-Through Estimator"
+    (ICML 2022).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gst(logits, 0.5, gap=1.0)
+        >>> (d * torch.randn(5)).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
     if isinstance(gap, str):
         if gap != "p": raise ValueError(f"gap must be a real number > 0 or 'p', got {gap!r} (str)")
@@ -85,6 +143,7 @@ def gst(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
     return replace_gradient(d, vjp_surrogate(logits, rule, _work(d))).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #e5a5a40d
+@positional_limit
 def gst_p(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
           tau: float = 1.0, # temperature of the backward softmax
           *,
@@ -92,7 +151,29 @@ def gst_p(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a c
           d: torch.Tensor | None = None, # a one-hot sample already drawn; drawn here if `None`
           generator: torch.Generator | None = None, # source of randomness
          ) -> torch.Tensor:
-    "GST-p: Gapped ST with the probability-based gap $-\\log(1 - p_D)/p_D$."
+    """GST-p: Gapped straight-through with the probability-based gap -log(1 - p_D) / p_D, that is `gst(..., gap="p")`.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`). Backward: as `gst` with the gap of D's probability.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the backward softmax, > 0 (positional or keyword).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau` or `d`. TypeError: a third positional argument.
+
+    Source: Fan, Shekhovtsov et al. (ICML 2022), the p-based gap.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gst_p(logits, 0.5)
+        >>> (d * torch.randn(5)).sum().backward()"""
     return gst(logits, tau, gap="p", dim=dim, d=d, generator=generator)
 
 # %% ../nbs/03_zoo.ipynb #84f26a7d
@@ -101,6 +182,7 @@ def _reinmax_rule(g, theta, d, tau):
     p0, pi1 = torch.softmax(theta, -1), 0.5 * (torch.softmax(theta / tau, -1) + d)
     return 2 * softmax_jvp(pi1, g) - 0.5 * softmax_jvp(p0, g)
 
+@positional_limit
 def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
             tau: float = 1.0, # temperature of pi_tau = softmax(theta / tau); any value > 0
             *,
@@ -108,13 +190,40 @@ def reinmax(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a
             d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
             generator: torch.Generator | None = None, # source of randomness
            ) -> torch.Tensor:
-    "ReinMax (Liu et al. 2023): one-hot $D$ with gradient $(2J(\\pi_1) - \\frac12 J(\\pi_0))g$, $\\pi_1 = (\\mathrm{softmax}(\\theta/\\tau) + D)/2$."
+    """ReinMax, a second-order (Heun's method) straight-through: a one-hot sample with the gradient (2 J(pi_1) - 1/2
+    J(pi_0)) g.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: 2 J(pi_1) g - 1/2
+    J(pi_0) g with pi_0 = softmax(logits), pi_1 = (softmax(logits / tau) + D) / 2 and J(p) = diag(p) - p p^T. Biased,
+    second-order accurate; no noise in the backward pass.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of pi_tau = softmax(logits / tau), > 0 (positional or keyword).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau` or `d`. TypeError: a third positional argument.
+
+    Source: Liu, Gao, Wang et al., "Bridging Discrete and Backpropagation: Straight-Through and Beyond" (NeurIPS
+    2023), Algorithm 2.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = reinmax(logits, 1.0)
+        >>> (d * torch.randn(5)).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
     rule = functools.partial(_reinmax_rule, tau=tau)
     return replace_gradient(d, vjp_surrogate(logits, rule, _work(d))).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #7eae8bc5
+@positional_limit
 def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                     tau_backward: float = 1.0, # temperature of the backward softmax
                     *,
@@ -123,14 +232,44 @@ def decoupled_st_gs(logits: torch.Tensor, # unnormalised log-probabilities; -inf
                     dim: int = -1, # the dimension of the categories
                     generator: torch.Generator | None = None, # source of randomness
                    ) -> torch.Tensor:
-    "Decoupled ST-GS: $D = \\arg\\max(\\theta/\\tau_f + G)$ with the gradient of the `form`'s backward softmax."
+    """Decoupled ST-GS: the one-hot argmax(logits / tau_forward + G) with the gradient of a backward softmax at its own
+    temperature.
+
+    Forward: the one-hot D = argmax(logits / tau_forward + G), G i.i.d. standard Gumbel (in float32 for half
+    precision), so D ~ Cat(softmax(logits / tau_forward)); in the logits' dtype. Backward: the derivative (G fixed) of
+    softmax(logits / tau_backward + G) for form "paper", or softmax((logits + tau_forward G) / tau_backward) for
+    "scaled". At tau_forward = tau_backward = 1 it is ST-GS.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau_backward (float, default 1.0): temperature of the backward softmax, > 0 (positional or keyword).
+        tau_forward (float, default 1.0, keyword-only): forward temperature, > 0.
+        form (str, default "paper", keyword-only): "paper" or "scaled", see above.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`; a temperature not a real > 0; an unknown `form`. TypeError: a third positional
+        argument.
+
+    Source: Shah, Wang & others, "Improving Discrete Optimisation Via Decoupled Straight-Through Gumbel-Softmax"
+    (2024).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = decoupled_st_gs(logits, 0.5, tau_forward=1.0)
+        >>> (d * torch.randn(5)).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau_forward, tau_backward = check_positive(tau_forward, "tau_forward"), check_positive(tau_backward, "tau_backward")
     if form not in ("paper", "scaled"): raise ValueError(f"form must be 'paper' or 'scaled', got {form!r}")
+    dtype, logits = logits.dtype, logits.to(working_dtype(logits))          # noise and argmax in float32 for half
     g = gumbel(logits.shape, generator, logits.dtype, logits.device)
     d = one_hot_argmax(logits.detach() / tau_forward + g)
     x = logits / tau_backward + g if form == "paper" else (logits + tau_forward * g) / tau_backward
-    return replace_gradient(d, torch.softmax(x, -1)).movedim(-1, dim)
+    return replace_gradient(d.to(dtype), torch.softmax(x, -1).to(dtype)).movedim(-1, dim)
 
 # %% ../nbs/03_zoo.ipynb #429b74d5
 class RLOO(ScoreFunctionEstimator):

@@ -8,7 +8,7 @@ import functools
 import numpy as np
 import torch
 from .core import check_logits, check_positive, one_hot_sample_or_check, transforms_active
-from .estimators import (replace_gradient, register_estimator, gumbel_rao, working_dtype, NOISE_SOURCES,
+from .estimators import (positional_limit, replace_gradient, register_estimator, gumbel_rao, working_dtype, NOISE_SOURCES,
                                    draw_seed)
 from .zoo import vjp_surrogate
 
@@ -67,6 +67,7 @@ def sobol_noise(k: int, # number of samples K (a power of 2 suits it)
 NOISE_SOURCES.update(antithetic=antithetic_noise, sobol=sobol_noise)
 
 # %% ../nbs/04_zoo_gr.ipynb #289010a5
+@positional_limit
 def gumbel_rao_antithetic(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                           tau: float = 1.0, # temperature
                           *,
@@ -75,10 +76,37 @@ def gumbel_rao_antithetic(logits: torch.Tensor, # unnormalised log-probabilities
                           d: torch.Tensor | None = None, # one-hot sample already drawn; drawn here if `None`
                           generator: torch.Generator | None = None, # source of randomness
                          ) -> torch.Tensor:
-    "GR-MCK with antithetic conditional noise, pairs $(U, 1-U)$."
+    """GR-MCK with antithetic conditional noise: the same conditional mean given D as `gumbel_rao`, with less variance at
+    equal K.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's (1/K)
+    sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from antithetic pairs of uniforms (U,
+    1 - U); each U^k is uniform, so the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="antithetic")`.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation in the backward pass, > 0 (positional or keyword).
+        k (int, default 16, keyword-only): number of conditional samples K >= 1 (even: K/2 pairs).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: as `gumbel_rao`. TypeError: a third positional argument, naming `k`.
+
+    Source: Paulus, Maddison & Krause (ICLR 2021), eqs. 9-10, with antithetic variates.
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gumbel_rao_antithetic(logits, 0.5, k=16)
+        >>> (d * torch.randn(5)).sum().backward()"""
     return gumbel_rao(logits, tau, k=k, dim=dim, d=d, generator=generator, noise=antithetic_noise)
 
 # %% ../nbs/04_zoo_gr.ipynb #18bc72c8
+@positional_limit
 def gumbel_rao_sobol(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                      tau: float = 1.0, # temperature
                      *,
@@ -87,7 +115,34 @@ def gumbel_rao_sobol(logits: torch.Tensor, # unnormalised log-probabilities; -in
                      d: torch.Tensor | None = None, # one-hot sample already drawn; drawn here if `None`
                      generator: torch.Generator | None = None, # source of randomness
                     ) -> torch.Tensor:
-    "GR-MCK with randomised quasi-Monte Carlo (shifted scrambled Sobol) conditional noise."
+    """GR-MCK with randomised quasi-Monte Carlo conditional noise: the same conditional mean given D as `gumbel_rao`,
+    with less variance at equal K.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's (1/K)
+    sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from scrambled Sobol points shifted
+    modulo 1; each U^k is uniform, so the mean given D is GR-MCK's. It is `gumbel_rao(..., noise="sobol")`.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation in the backward pass, > 0 (positional or keyword).
+        k (int, default 16, keyword-only): number of conditional samples K >= 1 (a power of 2 suits it).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: as `gumbel_rao`; more than 21201 categories. TypeError: a third positional argument, naming `k`.
+
+    Source: Paulus, Maddison & Krause (ICLR 2021), eqs. 9-10, with randomised QMC (Owen scrambling and a
+    Cranley-Patterson rotation).
+
+    Example:
+        >>> logits = torch.randn(8, 5, requires_grad=True)
+        >>> d = gumbel_rao_sobol(logits, 0.5, k=16)
+        >>> (d * torch.randn(5)).sum().backward()"""
     return gumbel_rao(logits, tau, k=k, dim=dim, d=d, generator=generator, noise=sobol_noise)
 
 # %% ../nbs/04_zoo_gr.ipynb #b9229f9d
@@ -127,6 +182,7 @@ def _gr_exact_rule(g, theta, d, tau):
     sign = 2 * d - 1                                                 # e_i - e_j
     return c * (g * sign).sum(-1, keepdim=True) * sign
 
+@positional_limit
 def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -inf masks one
                      tau: float = 1.0, # temperature of the relaxation
                      *,
@@ -134,7 +190,32 @@ def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -
                      d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
                      generator: torch.Generator | None = None, # source of randomness (forward only)
                     ) -> torch.Tensor:
-    "GR with $K = \\infty$ for two categories: the exact $\\mathbb E[\\mathrm{ST\\text{-}GS} \\mid D]$ by 1-D quadrature."
+    """GR with K = infinity for two categories: the exact E[ST-GS | D] by one-dimensional quadrature (the ground truth of
+    GR-MCK).
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: c (g_i - g_j)(e_i -
+    e_j), with i = D's category, j the other, and c = E[sigma'(Delta / tau) / tau | Delta > 0], Delta ~
+    Logistic(theta_i - theta_j), computed by Gauss-Legendre quadrature in float64. No noise in the backward pass.
+
+    Args:
+        logits (Tensor): shape (..., 2), exactly two categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation, > 0 (positional or keyword).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness (forward only).
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau` or `d`; not exactly 2 categories. TypeError: a third positional argument.
+
+    Source: Paulus, Maddison & Krause (ICLR 2021), eq. 10 with K -> infinity; our quadrature.
+
+    Example:
+        >>> logits = torch.randn(8, 2, requires_grad=True)
+        >>> d = gumbel_rao_exact(logits, 0.5)
+        >>> (d * torch.tensor([1.0, -1.0])).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
     if logits.shape[-1] != 2: raise ValueError(f"logits must have exactly 2 categories for gr-exact, got {logits.shape[-1]}")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)

@@ -11,11 +11,11 @@ from ..core import resolve_device, check_positive, check_count
 from ..estimators import list_estimators, make_estimator, estimator_hparams, parse_estimator_label, estimator_label
 from ..exact import sample_gradients, gradient_stats, make_problem
 from ..timing import time_forward_backward, peak_memory_bytes
-from .scales import resolve_scale, check_presets
+from .scales import resolve_scale, check_presets, check_knob, check_knobs
 
 # %% auto #0
-__all__ = ['PRESETS', 'estimator_specs', 'estimate_gradients', 'measure', 'atlas', 'best_table', 'headline', 'headlines',
-           'best_pivot', 'atlas_records', 'cost_fn', 'cost_row', 'costs', 'check_params', 'run']
+__all__ = ['PRESETS', 'KNOB_KINDS', 'estimator_specs', 'estimate_gradients', 'measure', 'atlas', 'best_table', 'headline',
+           'headlines', 'best_pivot', 'atlas_records', 'cost_fn', 'cost_row', 'costs', 'check_params', 'run']
 
 # %% ../../nbs/33_exp.atlas.ipynb #30613112
 def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(k=4)"); `None`: every registered non-ablation estimator
@@ -199,9 +199,18 @@ PRESETS = dict(
                poly_vars=8, cost_repeats=50))
 
 # %% ../../nbs/33_exp.atlas.ipynb #425ae3e3
+KNOB_KINDS = dict(problems="str[]", estimators=None, k_other="count", cost_tau="positive", quad_shape="count[]",
+                  cost_shape="count[]", cost_memory="bool", taus="positive[]", ks="count[]", soft_ks="count[]",
+                  n_samples="count", poly_vars="count", cost_repeats="count")   # estimators: None, a name or names
+
 def check_params(prm: dict, # the resolved knobs of `PRESETS`
                 ) -> dict:
     "The knobs with temperatures as a tuple of floats and one estimator name as a list, after checking each; raises naming the bad knob."
+    check_knobs(prm, KNOB_KINDS)
+    est = prm["estimators"]
+    if not (est is None or isinstance(est, str) or isinstance(est, (list, tuple)) and all(isinstance(e, str) for e in est)):
+        raise ValueError(f"estimators must be None, a name or a list of names, got {est!r}")
+    if len(prm["quad_shape"]) != 2: raise ValueError(f"quad_shape must be (variables, categories), got {prm['quad_shape']}")
     prm = dict(prm, taus=tuple(float(t) for t in prm["taus"]))
     if not prm["taus"]: raise ValueError("taus must not be empty")
     for t in prm["taus"]: check_positive(t, "taus")
@@ -223,6 +232,7 @@ def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json and the C
         **knobs, # the knobs of `PRESETS` (None = the preset's)
        ) -> dict:
     "The atlas and the cost table; writes records.csv, best_mse.csv, headline.csv, costs.csv and metrics.json."
+    check_knob(seed, "seed", "int")
     prm, dev, t0 = check_params(resolve_scale(PRESETS, scale, **knobs)), resolve_device(device), time.perf_counter()
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     specs = estimator_specs(prm["estimators"], prm["ks"], prm["k_other"], prm["soft_ks"])

@@ -4,7 +4,7 @@
 
 # %% ../../nbs/28_exp.checkpoints.ipynb #6d43ce91
 from __future__ import annotations
-import os
+import os, warnings
 from pathlib import Path
 import torch
 
@@ -13,12 +13,12 @@ __all__ = ['save_checkpoint', 'load_checkpoint']
 
 # %% ../../nbs/28_exp.checkpoints.ipynb #c45ed8e5
 def _state(obj):
-    "The state of a model or optimizer (`state_dict`) or of a random generator (`get_state`)."
+    "The state of a model, optimizer or estimator (`state_dict`) or of a random generator (`get_state`)."
     return obj.get_state() if isinstance(obj, torch.Generator) else obj.state_dict()
 
 def save_checkpoint(path: str | Path, # the checkpoint file
                     identity: dict, # the parameters that decide the run's trajectory (compared on load)
-                    objects: dict, # name -> model, optimizer or `torch.Generator`
+                    objects: dict, # name -> model, optimizer, estimator or `torch.Generator`
                     data: dict, # plain data: iteration, history, best model, ... (anything `torch.save` takes)
                    ) -> Path:
     "Write `identity`, the state of every object and `data` to `path` atomically (a temporary file, then a rename)."
@@ -31,7 +31,8 @@ def save_checkpoint(path: str | Path, # the checkpoint file
 # %% ../../nbs/28_exp.checkpoints.ipynb #1c80cbac
 def load_checkpoint(path: str | Path, # the checkpoint file
                     identity: dict, # this run's identity (see `save_checkpoint`)
-                    objects: dict, # name -> model, optimizer or `torch.Generator`, restored in place
+                    objects: dict, # name -> model, optimizer, estimator or `torch.Generator`, restored in place
+                    optional: tuple = (), # names in `objects` that a checkpoint written before they were saved may lack
                    ) -> dict | None:
     "The checkpoint's `data` after restoring every object from `path`; `None` when there is no file; raises if another run wrote it."
     path = Path(path)
@@ -41,6 +42,10 @@ def load_checkpoint(path: str | Path, # the checkpoint file
         diff = sorted(k for k in set(identity) | set(blob["identity"]) if identity.get(k) != blob["identity"].get(k))
         raise ValueError(f"{path} was written by a run with other parameters (differs in {diff}); use another out_dir or delete it")
     for name, obj in objects.items():
-        if isinstance(obj, torch.Generator): obj.set_state(blob["states"][name])
+        if name not in blob["states"]:
+            if name not in optional: raise ValueError(f"{path} holds no state for {name!r}; use another out_dir or delete it")
+            warnings.warn(f"{path} predates the saving of {name!r}: it resumes from a fresh {name!r}, so the resumed "
+                          "run is not bit for bit an uninterrupted one")
+        elif isinstance(obj, torch.Generator): obj.set_state(blob["states"][name])
         else: obj.load_state_dict(blob["states"][name])
     return blob["data"]

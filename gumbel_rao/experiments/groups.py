@@ -13,6 +13,7 @@ from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
 from ..estimators import estimator_from_label, estimator_label, replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
 from .checkpoints import save_checkpoint, load_checkpoint
+from .scales import check_knob
 from ..models.vae import DiscreteVAE, log_bernoulli
 from .vae import (resolve_params, load_splits, init_training, gradient_variance, checkpoint_parts,
                                         training_identity, iterations_to_thresholds,
@@ -190,7 +191,7 @@ class GroupEstimator:
         self.running_mean.copy_(torch.where(self.seen, self.decay * self.running_mean + (1 - self.decay) * l.mean(1).double(),
                                             l.mean(1).double()))
         self.seen.fill_(True)
-        log_prob = sum(lp.flatten(2).sum(-1) for lp in records)
+        log_prob = sum(lp.flatten(2).sum(-1) if lp.dim() > 2 else lp for lp in records)   # (R, B, ...) or (R, B)
         return (loss + (l - b.to(l.dtype)[:, None]) * log_prob).mean(1).sum()
 
     def state_dict(self) -> dict: return dict(running_mean=self.running_mean.clone(), seen=self.seen.clone())
@@ -460,6 +461,7 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     if runs == 0 or len(set(map(str, out_dirs))) != runs: raise ValueError("out_dirs must be distinct folders, at least one")
     seeds, lrs, taus = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr"), _per_run(tau, runs, "tau")
     GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
+    check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?"); resolve_noise(noise)
     for s, t in zip(seeds, taus): _check_args(estimator, t, arity, batch_size, momentum, s, stop_after, optimizer, None)
     prms = [{k: list(v) if isinstance(v, tuple) else v for k, v in
              dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, arity=arity, batch_size=batch_size,

@@ -16,6 +16,7 @@ from ..models.treelstm import GumbelTreeLSTM, compose_children, compose_tree, gr
 from .listops import resolve_params, load_splits, bracket_f1, baselines, evaluate, paper_accuracy
 from .groups import GroupEstimator, GroupSteps, _per_run
 from .checkpoints import save_checkpoint, load_checkpoint
+from .scales import check_knob
 
 # %% auto #0
 __all__ = ['GroupTreeLSTM', 'GroupListOpsTraining', 'group_evaluate', 'new_host_state', 'group_checkpoint_parts', 'train_group',
@@ -187,8 +188,8 @@ def _evaluate_and_record(tr, host, splits, it):
         for b, p in zip(host["best_weights"], tr.params): b[sel] = p.detach()[sel]
 
 def group_checkpoint_parts(tr: GroupListOpsTraining, host: dict) -> tuple:
-    "`(identity, objects, data)` for `experiments.checkpoints`: the runs' identities, the stacked model and optimizer, each run's generators, and the rest."
-    objects = dict(model=tr.model, opt=tr.opt, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
+    "`(identity, objects, data)` for `experiments.checkpoints`: the runs' identities, the stacked model, optimizer and estimator (REINFORCE's baselines), each run's generators, and the rest."
+    objects = dict(model=tr.model, opt=tr.opt, est=tr.est, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
                    **{f"est_gen{r}": g for r, g in enumerate(tr.est_gens)})
     data = dict(iteration=tr.iteration, host={k: v for k, v in host.items() if k != "t0"},
                 flags=dict(alive=tr.alive, diverged_at=tr.diverged_at, steps=tr.steps, sums=tr.sums, norm_max=tr.norm_max))
@@ -237,6 +238,8 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
     seeds, lrs = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr")
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, int): raise ValueError(f"seeds must be ints, got {s!r}")
+    check_knob(tau, "tau", "positive"); check_knob(stop_after, "stop_after", "count?")
+    check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?")
     GroupEstimator(estimator, [tau], [torch.Generator()])                       # an estimator groups cannot train fails here
     prms = [dict(seed=s, estimator=estimator, tau=tau, k=None, **resolve_params(scale, **dict(knobs, lr=l))) for s, l in zip(seeds, lrs)]
     dev, outs = resolve_device(device), [Path(o) for o in out_dirs]
@@ -253,7 +256,7 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
     splits = load_splits(p0["max_len"], p0["n_train"], p0["n_valid"], p0["n_test"], seed=0)
     tr, host = GroupListOpsTraining(prms, {k: v.to(dev) for k, v in encode_listops(splits["train"]).items()}, dev), new_host_state(runs)
     identity, objects, _ = group_checkpoint_parts(tr, host)
-    data = load_checkpoint(ckpt, identity, objects)
+    data = load_checkpoint(ckpt, identity, objects, optional=("est",))   # older checkpoints lack the estimator
     if data is not None:
         for k, v in data["flags"].items(): getattr(tr, k).copy_(v)
         tr.iteration = data["iteration"]; host.update(data["host"])

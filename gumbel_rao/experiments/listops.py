@@ -14,11 +14,11 @@ from ..estimators import estimator_label, estimator_from_label
 from ..data.listops import load_listops, read_listops, generate_listops, encode_listops, listops_batch, tree_spans, tree_leaves, official_test_lines
 from ..data.paper import paper_results
 from ..models.treelstm import GumbelTreeLSTM, merges_to_tree
-from .scales import resolve_scale, check_presets
+from .scales import resolve_scale, check_presets, check_knob, check_knobs
 from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['PRESETS', 'resolve_params', 'load_splits', 'bracket_f1', 'left_branching_tree', 'right_branching_tree',
+__all__ = ['PRESETS', 'KNOB_KINDS', 'resolve_params', 'load_splits', 'bracket_f1', 'left_branching_tree', 'right_branching_tree',
            'balanced_tree', 'evaluate', 'baselines', 'train_step', 'train', 'tree_segments', 'paper_accuracy', 'run']
 
 # %% ../../nbs/32_exp.listops.ipynb #240af56e
@@ -30,11 +30,15 @@ PRESETS = check_presets(dict(
     paper=dict(max_len=10, iterations=100_000, lr=0.1, clip=0.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
                batch_size=None, n_train=None, n_valid=None, n_test=None, eval_every=1000, checkpoint_every=1000)))
 
+KNOB_KINDS = dict(max_len="count", iterations="count", lr="positive", clip=None, hidden="count", embed_dim="count",
+                  mlp_hidden="count", leaf_lstm="bool", batch_size="count?", n_train="count?", n_valid="count?",
+                  n_test="count?", eval_every="count", checkpoint_every="count")   # None: checked below
+
 def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
                    **knobs, # explicit knobs; `None` means: the preset's
                   ) -> dict:
     "The scale's preset with explicit knobs on top, validated; `batch_size=None` becomes `max_len`."
-    prm = resolve_scale(PRESETS, scale, **knobs)
+    prm = check_knobs(resolve_scale(PRESETS, scale, **knobs), KNOB_KINDS)
     for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"): check_count(prm[name], name)
     for name in ("n_train", "n_valid", "n_test", "batch_size"):
         if prm[name] is not None: check_count(prm[name], name)
@@ -151,8 +155,9 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
          ) -> dict:
     "Train; return `dict(iteration, history, best, diverged_at)`, `best` holding the best-on-validation model. A step whose gradient (or model output) is not finite ends training: the run has diverged."
     optimizer = torch.optim.SGD(model.parameters(), lr=prm["lr"])
-    objects = dict(model=model, optimizer=optimizer, batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}))
-    state = load_checkpoint(ckpt, identity, objects) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0), diverged_at=None)
+    objects = dict(model=model, optimizer=optimizer, batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}),
+                   **({"estimator_state": est} if est.state_dict() else {}))     # REINFORCE's baseline, for an exact resume
+    state = load_checkpoint(ckpt, identity, objects, optional=("estimator_state",)) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0), diverged_at=None)
     data = {key: v.to(device) for key, v in encode_listops(splits["train"]).items()}
     n, window, t0 = len(splits["train"]), [], time.perf_counter()
     for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train", mininterval=5):
@@ -208,6 +213,7 @@ def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkp
        ) -> dict:
     "Train and evaluate one configuration; write `metrics.json` and the checkpoint into `out_dir`; return the metrics."
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
+    check_knob(estimator, "estimator", "str"); check_knob(tau, "tau", "positive?"); check_knob(k, "k", "count?")
     prm, dev = resolve_params(scale, **knobs), resolve_device(device)
     est = estimator_from_label(estimator, tau, torch.Generator(device=dev).manual_seed(seed + 1), **({} if k is None else dict(k=k)))
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,11 @@
 
 # %% ../../nbs/29_exp.scales.ipynb #ca5002b5
 from __future__ import annotations
+import math, os
+from ..core import check_count, check_positive, python_number
 
 # %% auto #0
-__all__ = ['SCALES', 'resolve_scale', 'check_presets']
+__all__ = ['SCALES', 'resolve_scale', 'check_presets', 'check_knob', 'check_knobs']
 
 # %% ../../nbs/29_exp.scales.ipynb #bebab688
 SCALES = ("smoke", "cpu", "paper")
@@ -17,7 +19,7 @@ def resolve_scale(presets: dict, # scale name -> {knob: default}, one entry for 
                   **knobs, # explicit values; `None` means: take the preset's
                  ) -> dict:
     "The preset of `scale` with the explicit (non-`None`) `knobs` on top; an unknown scale or knob raises, naming it."
-    if scale not in presets: raise ValueError(f"scale must be one of {list(presets)}, got {scale!r}")
+    if not isinstance(scale, str) or scale not in presets: raise ValueError(f"scale must be one of {list(presets)}, got {scale!r}")
     resolved = dict(presets[scale])
     unknown = sorted(set(knobs) - set(resolved))
     if unknown: raise ValueError(f"unknown parameter(s) {unknown}; this experiment's knobs are {sorted(resolved)}")
@@ -34,3 +36,47 @@ def check_presets(presets: dict, # scale name -> {knob: default}
         if names != knobs["smoke"]:
             raise ValueError(f"preset {scale!r} differs from 'smoke' in {sorted(names ^ knobs['smoke'])}")
     return presets
+
+# %% ../../nbs/29_exp.scales.ipynb #8480f5d2
+_EXPECTED = dict(count="an integer >= 1", natural="an integer >= 0", int="an integer", positive="a real number > 0",
+                 nonnegative="a real number >= 0", bool="True or False", str="a string",
+                 path="a path (a string)")
+
+def _check_one(value, name, kind):
+    "Raise `ValueError` naming `name` unless `value` is one `kind` (a key of `_EXPECTED`)."
+    expected = _EXPECTED[kind]
+    if kind == "count": check_count(value, name)
+    elif kind == "positive": check_positive(value, name)
+    elif kind in ("natural", "int", "nonnegative"):
+        x = python_number(value, name, expected, integer=kind != "nonnegative")
+        if kind != "int" and not (math.isfinite(x) and x >= 0): raise ValueError(f"{name} must be {expected}, got {value!r}")
+    elif not isinstance(value, dict(bool=bool, str=str, path=(str, os.PathLike))[kind]):
+        raise ValueError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
+
+# %% ../../nbs/29_exp.scales.ipynb #5ce0cdeb
+def check_knob(value, # the knob's value
+               name: str, # the knob's name, for the error message
+               kind: str, # e.g. "count", "positive[]", "count?" (see above)
+              ):
+    "`value` unchanged if it is of `kind`; else `ValueError` in one line naming `name` and what it expects."
+    if kind.endswith("?"):
+        if value is None: return value
+        kind = kind[:-1]
+    if value is None: raise ValueError(f"{name} must be {_EXPECTED[kind.removesuffix('[]')]}{' (a list)' * kind.endswith('[]')}, got None")
+    if kind.endswith("[]"):
+        if not isinstance(value, (list, tuple)):
+            raise ValueError(f"{name} must be a list of {_EXPECTED[kind[:-2]]}, got {value!r} ({type(value).__name__})")
+        for v in value: _check_one(v, name, kind[:-2])
+    else: _check_one(value, name, kind)
+    return value
+
+# %% ../../nbs/29_exp.scales.ipynb #5c968246
+def check_knobs(prm: dict, # resolved knobs
+                kinds: dict, # knob -> kind, one for every knob of `prm` (`None`: checked by the experiment itself)
+               ) -> dict:
+    "`prm` unchanged after checking every knob against its kind; a knob without a kind is an error (a kind forgotten)."
+    missing = sorted(set(prm) - set(kinds))
+    if missing: raise ValueError(f"knob(s) {missing} have no kind: add them to the experiment's kinds")
+    for name, value in prm.items():
+        if kinds[name] is not None: check_knob(value, name, kinds[name])      # None: the experiment checks it
+    return prm

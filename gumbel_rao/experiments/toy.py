@@ -13,12 +13,12 @@ from ..estimators import (Estimator, make_estimator, list_estimators, estimator_
                                    estimator_label, estimator_from_label)
 from ..exact import (exact_expectation, exact_gradient, sample_gradients, trace_variance, gradient_stats,
                               simplex_objective, simplex_matrix, simplex_form, simplex_loss, SIMPLEX_TARGET)
-from .scales import resolve_scale, check_presets
+from .scales import resolve_scale, check_presets, check_knobs
 
 # %% auto #0
-__all__ = ['REGIONS', 'PRESETS', 'CURVE_POINTS', 'fixed_a_loss', 'toy_gradients', 'simplex_grid', 'ternary_xy', 'grid_gradients',
-           'log10_improvement', 'improvement_metrics', 'grid_improvement', 'check_params', 'curve_estimators',
-           'tau_curves', 'grid_records', 'run']
+__all__ = ['REGIONS', 'PRESETS', 'KNOB_KINDS', 'CURVE_POINTS', 'fixed_a_loss', 'toy_gradients', 'simplex_grid', 'ternary_xy',
+           'grid_gradients', 'log10_improvement', 'improvement_metrics', 'grid_improvement', 'check_params',
+           'curve_estimators', 'tau_curves', 'grid_records', 'run']
 
 # %% ../../nbs/30_exp.toy.ipynb #d10ba5d2
 def fixed_a_loss(p: torch.Tensor, # the points where A is evaluated, shape (3,) or (P, 3)
@@ -137,22 +137,26 @@ PRESETS = dict(
                curve_taus=(0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0), curve_ks=(1, 10, 100, 1000), extra_estimators="auto"))
 
 # %% ../../nbs/30_exp.toy.ipynb #0f6354ea
+KNOB_KINDS = dict(taus="positive[]", grid="count", n_samples="count", k="count", curve_samples="count",
+                  curve_taus="positive[]", curve_ks="count[]", extra_estimators=None)   # None: checked below
+
 def check_params(prm: dict, # the resolved knobs of `PRESETS`
                 ) -> dict:
     "The knobs with sequences as tuples, after checking each; raises naming the bad knob."
     out = dict(prm)
+    for key in ("taus", "curve_taus", "curve_ks"):          # one number, or a list (checked by its kind below)
+        if isinstance(out[key], bool) or not isinstance(out[key], (int, float, list, tuple)):
+            raise ValueError(f"{key} must be a number or a list of numbers, got {out[key]!r} ({type(out[key]).__name__})")
     for key in ("grid", "n_samples", "k", "curve_samples"): check_count(out[key], key)
     if out["n_samples"] < 2 or out["curve_samples"] < 2: raise ValueError("n_samples and curve_samples must be at least 2")
     if out["grid"] % 3: raise ValueError(f"grid must be a multiple of 3, got {out['grid']}")
     for key in ("taus", "curve_taus", "curve_ks"):
         out[key] = (out[key],) if isinstance(out[key], (int, float)) else tuple(out[key])
         if len(out[key]) == 0: raise ValueError(f"{key} must not be empty")
-    for t in out["taus"] + out["curve_taus"]: check_positive(t, "taus")
-    for kk in out["curve_ks"]: check_count(kk, "curve_ks")
     ex = out["extra_estimators"]
     if not (ex == "auto" or (isinstance(ex, (list, tuple)) and all(isinstance(e, str) for e in ex))):
         raise ValueError(f"extra_estimators must be 'auto' or a list of names, got {ex!r}")
-    return out
+    return check_knobs(out, KNOB_KINDS)
 
 # %% ../../nbs/30_exp.toy.ipynb #fba47a89
 CURVE_POINTS = dict(centre=(0.34, 0.33, 0.33), edge=(0.49, 0.48, 0.03), corner=(0.94, 0.03, 0.03))

@@ -13,12 +13,12 @@ from ..estimators import make_estimator, estimator_label, estimator_from_label
 from ..exact import gradient_stats
 from ..data.mnist import load_binarized_mnist, MNIST_FILES
 from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, importance_bound
-from .scales import resolve_scale, check_presets
+from .scales import resolve_scale, check_presets, check_knob, check_knobs
 from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['PRESETS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step', 'evaluate',
-           'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
+__all__ = ['PRESETS', 'KNOB_KINDS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step',
+           'evaluate', 'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
            'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
            'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run', 'run_work']
 
@@ -44,11 +44,18 @@ PRESETS = check_presets({
                   compare_m=None, compare_examples=1000),
 })
 
+KNOB_KINDS = dict(iterations="count", lr="positive", eval_every="count", train_examples="count?", valid_examples="count?",
+                  valid_m="count", test_examples="count?", test_m="count", hidden="count[]", latent_dim="count",
+                  variance_every="natural?", variance_draws="count", variance_batch="count?", variance_ks="count[]",
+                  mse_taus="positive[]", mse_draws="count", reference_groups="count", reference_samples="count",
+                  thresholds="positive[]", prop3_batches="count[]", prop3_ks="count[]", prop3_draws="count",
+                  compare_m="count?", compare_examples="count")   # what each knob accepts (`scales.check_knob`)
+
 def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
                    **knobs, # explicit knobs; None means the preset's
                   ) -> dict:
     "The scale's preset with the explicit knobs on top, validated (errors name the knob)."
-    prm = resolve_scale(PRESETS, scale, **knobs)
+    prm = check_knobs(resolve_scale(PRESETS, scale, **knobs), KNOB_KINDS)
     for key in ("iterations", "eval_every", "valid_m", "test_m", "variance_draws", "mse_draws", "reference_samples",
                 "reference_groups", "prop3_draws"):
         check_count(prm[key], key)
@@ -267,9 +274,8 @@ def training_identity(prm: dict, # a run's parameters
 def checkpoint_parts(state: dict, # a training state
                     ) -> tuple:
     "`(objects, data)` of a training state for `save_checkpoint`: the model, optimizer and generators; the rest as data."
-    est = {k: v for k, v in vars(state["est"]).items() if isinstance(v, (int, float, type(None)))}
     return (dict(model=state["model"], opt=state["opt"], data_gen=state["data_gen"], est_gen=state["est_gen"]),
-            dict({k: state[k] for k in _DATA}, est=est))
+            dict({k: state[k] for k in _DATA}, est=state["est"].state_dict()))      # REINFORCE's baseline; {} for most
 
 # %% ../../nbs/31_exp.vae.ipynb #4039964d
 def _measure(state, data, prm, it):
@@ -318,11 +324,11 @@ def iterations_to_thresholds(history: list, # rows with `iteration` and `valid`
 # %% ../../nbs/31_exp.vae.ipynb #e86a0f47
 def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer, resume_from):
     if optimizer not in ("adam", "sgd"): raise ValueError(f"optimizer must be 'adam' or 'sgd', got {optimizer!r}")
-    if not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
+    if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     if not (isinstance(arity, int) and arity >= 2): raise ValueError(f"arity must be an int >= 2, got {arity!r}")
     check_count(batch_size, "batch_size"); check_positive(tau, "tau")
-    if not 0 <= momentum < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
-    if stop_after is not None: check_count(stop_after, "stop_after")
+    if not 0 <= check_knob(momentum, "momentum", "nonnegative") < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    check_knob(stop_after, "stop_after", "count?"); check_knob(resume_from, "resume_from", "path?")
     if resume_from is not None and not (Path(resume_from) / "checkpoint.pt").is_file():
         raise ValueError(f"resume_from={str(resume_from)!r} holds no checkpoint.pt of a finished run")
     estimator_from_label(estimator, tau)   # an unknown name fails here, naming it
@@ -376,7 +382,7 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
     state = init_training(prm, data["train"], dev)
     objects, _ = checkpoint_parts(state)
     saved = load_checkpoint(out / "checkpoint.pt", training_identity(prm), objects)
-    if saved is not None: vars(state["est"]).update(saved.pop("est")); state.update(saved)
+    if saved is not None: state["est"].load_state_dict(saved.pop("est")); state.update(saved)
     resumed = saved is not None
     it0, t1 = state["iteration"], time.perf_counter()
     if not train(state, data, prm, out / "checkpoint.pt", stop_after, progress):

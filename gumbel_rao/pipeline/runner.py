@@ -70,6 +70,7 @@ def yaml_loader() -> type:
     NumberLoader.add_implicit_resolver(_INT, re.compile(INT_PATTERN), list("-+0123456789"))
     NumberLoader.add_implicit_resolver(_FLOAT, re.compile(FLOAT_PATTERN), list("-+0123456789.iInN"))
     NumberLoader.add_constructor(_INT, _construct_int)
+    NumberLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile(r"^None$"), ["N"])   # as papermill's -p
     return NumberLoader
 
 def read_yaml(text: str, # YAML text: a value typed after `-p`, or a whole config file
