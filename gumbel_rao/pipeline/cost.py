@@ -59,7 +59,8 @@ def measured_seconds(spec: dict, # the scale's `cost` section
                     ) -> tuple:
     "`(seconds, files)` of one run on `device`, from its measured training step, its work or its measured whole run; `(None, None)` if none was measured."
     step, stage = spec.get("steps"), run.get("stage", "search")
-    if step and stage == "search" and run["params"].get("iterations"):
+    trains = stage == "search" or "resume_from" not in run["params"]   # a final run with `final.seeds` trains afresh
+    if step and trains and run["params"].get("iterations"):
         path = Path(step["file"].format(device=device))
         if path.is_file():
             for row in _csv_rows(path):
