@@ -7,9 +7,9 @@ from __future__ import annotations
 import functools, math
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_sample_or_check, transforms_active,
-                             values_readable, python_number, conditional_gumbel_from, log_exponential)
-from .estimators import (replace_gradient, register_estimator, gumbel_rao, working_dtype, draw_seed,
-                                   seeded_generator)
+                             python_number, conditional_gumbel_from, log_exponential)
+from .estimators import (positional_limit, replace_gradient, register_estimator, gumbel_rao, working_dtype,
+                                   draw_seed, seeded_generator)
 from .exact import all_one_hot
 from .zoo import reinmax, vjp_surrogate
 
@@ -38,6 +38,7 @@ def replay_generator(generator: torch.Generator | None, # the caller's source of
     except RuntimeError: return generator                         # vmap(randomness="different"): no seed to read
 
 # %% ../nbs/06_zoo_recent.ipynb #106fd8e7
+@positional_limit
 def reinmax_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                 tau: float = 1.0, # temperature of the relaxation at theta' (any value > 0)
                 *,
@@ -48,7 +49,47 @@ def reinmax_rao(logits: torch.Tensor, # unnormalised log-probabilities; -inf mas
                 noise = "mc", # the conditional noise: a name in `NOISE_SOURCES` or a noise source, see `gumbel_rao`
                 chunk_size: int | None = None, # conditional samples per chunk; `None` picks by memory budget
                ) -> torch.Tensor:
-    "ReinMax-Rao (Wang & Bui 2026): one-hot $D$ with gradient $2\\overline{J}_K(\\theta',\\tau)g - \\frac12 J(\\pi)g$."
+    """ReinMax-Rao: ReinMax with its midpoint Jacobian replaced by GR-MCK's Rao-Blackwellized one at
+    theta' = log((pi + D) / 2); a one-hot sample.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (Gumbel-max in float32 for half precision, or `d` when given), in
+    the logits' dtype and shape. Backward: 2 Jbar_K(theta', tau) g - 1/2 J(pi) g, with pi = softmax(logits) (at
+    temperature 1), J(p) = diag(p) - p p^T, Jbar_K(theta', tau) = (1/(K tau)) sum_k J(softmax(X^k / tau)) and X^k
+    drawn from theta' + G conditioned on argmax(theta' + G) = D in the backward pass (GR-MCK's backward at theta',
+    memory-flat in K), its gradient sent to the logits as is; zero on masked categories. Biased; random given D.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the relaxation at theta', > 0 (positional or keyword).
+        k (int, default 10, keyword-only): number of conditional Gumbel samples K >= 1, drawn in the backward pass.
+            `reinmax_rao(logits, 0.5, 100)` is refused: write `reinmax_rao(logits, 0.5, k=100)`.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness for D and the
+            conditional noise; None uses torch's global one.
+        noise (str or callable, default "mc", keyword-only): the conditional noise: a name in `NOISE_SOURCES` or a
+            noise source function, as in `gumbel_rao`.
+        chunk_size (int or None, default None, keyword-only): conditional samples per chunk in the backward pass; None
+            picks one by a memory budget.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: `logits` not a floating tensor, with NaN, +inf or a fully masked row; `tau` not a real > 0; `k` or
+            `chunk_size` not an integer >= 1; `d` not one-hot, of another shape, or on a masked category; unknown
+            `noise`.
+        TypeError: a third positional argument, naming `k` and the call meant.
+
+    Source: Wang & Bui, arXiv 2603.08257 (2026), ReinMax-Rao; the authors' `reinmax_v2.py` (`gumbel_ST`, checked
+    against it on fixed noise); built on ReinMax (Liu et al., NeurIPS 2023, Algorithm 2) and GR-MCK (Paulus,
+    Maddison & Krause, ICLR 2021, eqs. 9-10).
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = reinmax_rao(logits, 0.5, k=100)            # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the ReinMax-Rao estimate"""
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau, k = check_positive(tau, "tau"), check_count(k, "k")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
@@ -105,6 +146,7 @@ def _forward_gumbel(theta, d, generator):
         x = conditional_gumbel_from(theta.detach(), d.argmax(-1, keepdim=True), log_e)[0]
         return torch.where(torch.isinf(theta.detach()), 0.0, x - theta.detach())
 
+@positional_limit
 def reinmax_cv(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                tau: float = 1.0, # temperature of the GR and GS terms (ReinMax's own term is at 1, as released)
                *,
@@ -117,7 +159,49 @@ def reinmax_cv(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
                noise = "mc", # noise source of the GR term, see `gumbel_rao`
                chunk_size: int | None = None, # conditional samples per chunk
               ) -> torch.Tensor:
-    "ReinMax-CV (Wang & Bui 2026): one-hot $D$, gradient $\\mathrm{ReinMax}_1 g + \\eta(\\overline{J}_K(\\theta',\\tau) - J_{GS})g$."
+    """ReinMax-CV, as released: ReinMax plus eta times GR - GS at theta' = log((pi + D) / 2); a one-hot sample.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype and shape; the forward
+    Gumbel noise G is then drawn given argmax(logits + G) = D. Backward: ReinMax_1 g + eta (Jbar_K(theta', tau) -
+    J_GS) g, where ReinMax_1 is `reinmax` at temperature 1, Jbar_K(theta', tau) is GR-MCK's matrix at theta' (K
+    conditional samples, see `reinmax_rao`) and J_GS = J(softmax(theta' + S)) / tau with S = softmax((logits + G) /
+    tau) the relaxed sample, as the authors' code computes it (`form="released"`), or J(softmax((theta' + G) / tau))
+    / tau, our reading (`form="gumbel"`, see `reinmax_cv_gumbel`). J(p) = diag(p) - p p^T; zero on masked
+    categories. Not a zero-mean control variate: its mean given D moves from ReinMax's by eta E[GR - GS | D].
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the GR and GS terms, > 0 (positional or keyword); ReinMax's own term
+            is at temperature 1, as released.
+        eta (float, default 0.7, keyword-only): weight of the control variate GR - GS, a real number >= 0 (the
+            authors' default); 0 gives ReinMax at temperature 1.
+        k (int, default 100, keyword-only): conditional samples K >= 1 of the GR term (the released code: 100).
+        form (str, default "released", keyword-only): "released" (GS at theta' + S, the authors' code) or "gumbel" (GS
+            at (theta' + G) / tau, ours); see `REINMAX_CV_FORMS`.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness for D, the forward
+            Gumbel noise G given D and the GR term's conditional noise; None uses torch's global one.
+        noise (str or callable, default "mc", keyword-only): the GR term's conditional noise, as in `gumbel_rao`.
+        chunk_size (int or None, default None, keyword-only): conditional samples per chunk of the GR term; None
+            picks one by a memory budget.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau`, `k`, `chunk_size`, `d` or `noise`, as `reinmax_rao`; `eta` not a finite real
+            number >= 0; `form` not in `REINMAX_CV_FORMS`.
+        TypeError: a third positional argument, naming the keyword-only ones and the call meant.
+
+    Source: Wang & Bui, arXiv 2603.08257 (2026), ReinMax-CV; the authors' `reinmax_jacobians.py` (`reinmax_cv`,
+    checked against it on fixed noise).
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = reinmax_cv(logits, 1.0, eta=0.7, k=100)    # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the ReinMax-CV estimate"""
     logits = logits.movedim(dim, -1); check_logits(logits)
     tau, k, form = check_positive(tau, "tau"), check_count(k, "k"), _check_form(form)
     eta = python_number(eta, "eta", "a real number >= 0")
@@ -129,6 +213,7 @@ def reinmax_cv(logits: torch.Tensor, # unnormalised log-probabilities; -inf mask
     return replace_gradient(d, surrogate.to(logits.dtype)).movedim(-1, dim)
 
 # %% ../nbs/06_zoo_recent.ipynb #138d9941
+@positional_limit
 def reinmax_cv_gumbel(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
                       tau: float = 1.0, # temperature of the GR and GS terms
                       *,
@@ -140,7 +225,46 @@ def reinmax_cv_gumbel(logits: torch.Tensor, # unnormalised log-probabilities; -i
                       noise = "mc", # noise source of the GR term
                       chunk_size: int | None = None, # conditional samples per chunk
                      ) -> torch.Tensor:
-    "ReinMax-CV as we read it: the GS term at $(\\theta' + G)/\\tau$ with the Gumbel noise $G$ that drew $D$ (ours)."
+    """ReinMax-CV as we read it (OURS): `reinmax_cv` with the GS term at (theta' + G) / tau, G the Gumbel noise that
+    drew D.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype and shape. Backward: ReinMax_1
+    g + eta (Jbar_K(theta', tau) - J(softmax((theta' + G) / tau)) / tau) g with theta' = log((pi + D) / 2), G drawn
+    given argmax(logits + G) = D, and the rest as `reinmax_cv`; zero on masked categories. The same as
+    `reinmax_cv(..., form="gumbel")`; its mean given D also moves from ReinMax's (GR's noise is conditioned at theta',
+    G at the logits).
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        tau (float, default 1.0): temperature of the GR and GS terms, > 0 (positional or keyword); ReinMax's own term
+            is at temperature 1, as released.
+        eta (float, default 0.7, keyword-only): weight of the control variate GR - GS, a real number >= 0 (the
+            authors' default); 0 gives ReinMax at temperature 1.
+        k (int, default 100, keyword-only): conditional samples K >= 1 of the GR term (the released code: 100).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness for D, the forward
+            Gumbel noise G given D and the GR term's conditional noise; None uses torch's global one.
+        noise (str or callable, default "mc", keyword-only): the GR term's conditional noise, as in `gumbel_rao`.
+        chunk_size (int or None, default None, keyword-only): conditional samples per chunk of the GR term; None
+            picks one by a memory budget.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits`, `tau`, `k`, `chunk_size`, `d` or `noise`, as `reinmax_rao`; `eta` not a finite real
+            number >= 0.
+        TypeError: a third positional argument, naming the keyword-only ones and the call meant.
+
+    Source: our reading of Wang & Bui, arXiv 2603.08257 (2026), ReinMax-CV, whose released `reinmax_jacobians.py`
+    (`reinmax_cv`) puts the relaxed sample where its comment's GS term has Gumbel noise.
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = reinmax_cv_gumbel(logits, 1.0, eta=0.7)    # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the estimate"""
     return reinmax_cv(logits, tau, eta=eta, k=k, form="gumbel", dim=dim, d=d, generator=generator, noise=noise,
                       chunk_size=chunk_size)
 
@@ -194,6 +318,7 @@ def _check_lambda(lam):
     if math.isnan(x) or x < 0: raise ValueError(f"lam must be {expected}, got {lam!r}")
     return x
 
+@positional_limit
 def mve(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
         lam: float = 1.0, # lambda: 0 is straight-through, math.inf the limit (see `mve_limit_matrix`)
         *,
@@ -201,20 +326,81 @@ def mve(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a cat
         d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
         generator: torch.Generator | None = None, # source of randomness (forward only)
        ) -> torch.Tensor:
-    "MVE($\\lambda$) (Hooper & Shekhovtsov 2026): one-hot $D$ with gradient $S_\\lambda(\\pi, D)^\\top g$ ($n \\times n$ solve)."
+    """MVE(lambda), the minimum-variance straight-through estimator: a one-hot sample with the gradient S_lambda(pi,
+    D)^T g.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype and shape. Backward: S^T g,
+    where S = S_lambda(pi, D) (`mve_matrix`, an n x n linear solve per sample, O(n^3)) minimises the variance plus
+    lambda times the bias on quadratic losses among surrogates D + S (logits - sg(logits)), pi = softmax(logits);
+    lambda = 0 is straight-through (S = J(pi)), math.inf the limit (`mve_limit_matrix`, see `mve_inf`). Zero on
+    masked categories; no noise in the backward pass.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        lam (float, default 1.0): lambda, the weight of the bias, a real number >= 0 or math.inf (positional or
+            keyword).
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness (forward only); None
+            uses torch's global one.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits` or `d` (as `reinmax`); `lam` NaN, negative or not a real number.
+        TypeError: a third positional argument, naming the keyword-only ones and the call meant.
+
+    Source: Hooper & Shekhovtsov, the minimum-variance straight-through estimator (AISTATS 2026); the authors'
+    `Gradient_estimators.py` (`MVE`, checked against it at four values of lambda).
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = mve(logits, 10.0)                          # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the MVE(10) estimate"""
     logits = logits.movedim(dim, -1); check_logits(logits); lam = _check_lambda(lam)
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
     rule = functools.partial(_mve_rule, lam=lam)
     return replace_gradient(d, vjp_surrogate(logits, rule, d.detach().to(working_dtype(logits)))).movedim(-1, dim)
 
 # %% ../nbs/06_zoo_recent.ipynb #ace8afaa
+@positional_limit
 def mve_inf(logits: torch.Tensor, # unnormalised log-probabilities; -inf masks a category
             *,
             dim: int = -1, # the dimension of the categories
             d: torch.Tensor | None = None, # a one-hot sample already drawn; drawn here if `None`
             generator: torch.Generator | None = None, # source of randomness (forward only)
            ) -> torch.Tensor:
-    "MVE's limit $\\lambda \\to \\infty$: one-hot $D$ with gradient $S_\\infty(\\pi, D)^\\top g$ (derived here)."
+    """MVE's limit lambda -> infinity (derived here): a one-hot sample with the gradient S_inf(pi, D)^T g.
+
+    Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype and shape. Backward: S^T g
+    with S = S_inf(pi, D) = lim S_lambda (`mve_limit_matrix`: a Laplacian solve per sample with weights pi_i pi_j /
+    (pi_i + pi_j), O(n^3)), pi = softmax(logits); the same as `mve(logits, math.inf)`. Zero on masked categories; no
+    noise in the backward pass.
+
+    Args:
+        logits (Tensor): shape (..., n), unnormalised log-probabilities, categories on `dim`; -inf masks one.
+        dim (int, default -1, keyword-only): the dimension of the categories.
+        d (Tensor or None, default None, keyword-only): a one-hot sample already drawn from `logits`, shape of
+            `logits`; None draws one.
+        generator (torch.Generator or None, default None, keyword-only): source of randomness (forward only); None
+            uses torch's global one.
+
+    Returns:
+        Tensor: the one-hot D, of the shape and dtype of `logits`.
+
+    Raises:
+        ValueError: bad `logits` or `d`, as `mve`.
+        TypeError: a second positional argument, naming the keyword-only ones and the call meant.
+
+    Source: the limit lambda -> infinity of MVE (Hooper & Shekhovtsov, AISTATS
+    2026), derived on this page (the authors anneal lambda to 1e6 but give no closed form).
+
+    Example:
+        >>> logits = torch.randn(8, 3, 5, requires_grad=True)
+        >>> d = mve_inf(logits)                            # one-hot, shape (8, 3, 5)
+        >>> (d * torch.randn(5)).sum().backward()          # logits.grad: the MVE(inf) estimate"""
     return mve(logits, math.inf, dim=dim, d=d, generator=generator)
 
 # %% ../nbs/06_zoo_recent.ipynb #a58dc6cf
