@@ -12,7 +12,8 @@ from .claims import prop3_fits, _best_runs
 
 
 # %% auto #0
-__all__ = ['FIGURES', 'new_figure', 'save_figure', 'fig1_figure', 'fig2_figure', 'prop3_figure', 'curves_figure', 'trees_figure']
+__all__ = ['FIGURES', 'new_figure', 'save_figure', 'fig1_figure', 'selected_curve', 'fig2_figure', 'prop3_figure',
+           'curves_figure', 'trees_figure']
 
 # %% ../../nbs/47_pipeline.figures.ipynb #195865f4
 def new_figure(width: float, height: float, ncols: int = 1, layout: str | None = None):
@@ -52,6 +53,17 @@ def _arity_panels(best) -> list:
     "The (arity, batch size) columns of a VAE report, highest arity first."
     return sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
 
+def selected_curve(curves, # the `curves` records: study, run, iteration and the curve's columns
+                   row: dict, # one row of `best_per_cell`: study, tag, source
+                   y: str, # the column to follow
+                  ):
+    "The curve `y` against iteration of one cell's selected run: its final evaluation's runs when it has them (`source`), else its search runs; mean over seeds. Never joins runs of another cell, configuration or stage."
+    cell = curves[curves.study == row["study"]]
+    runs_of = lambda prefix: cell[cell.run.str.startswith(prefix) & cell.run.str.slice(len(prefix)).str.isdigit()]
+    mine = runs_of(f"final-{row['tag']}-seed") if row.get("source") == "final" else cell.iloc[0:0]
+    if not len(mine): mine = runs_of(f"{row['tag']}-seed")
+    return mine.dropna(subset=[y]).groupby("iteration")[y].mean()
+
 def fig2_figure(data: ReportData, best, out: Path) -> list:
     "Fig. 2 (a) variance along training, (b) MSE against τ, (c) validation curves of each cell's best run."
     figs, curves, mse = [], data.records.get("curves"), data.records.get("mse_tau")
@@ -82,13 +94,11 @@ def fig2_figure(data: ReportData, best, out: Path) -> list:
     if curves is not None and len(curves) and cols:
         fig, axes = new_figure(4.6 * len(cols), 3.4, len(cols))
         for ax, (a, b) in zip(axes, cols):
-            for cell, keys in runs.items():
-                knobs = dict(zip(data.cell_keys, cell))
-                if int(knobs["arity"]) != a or int(knobs["batch_size"]) != b: continue
-                c = curves[curves.run.isin(keys) & curves.study.str.endswith(f"estimator={knobs['estimator']}")]
-                ax.plot(c.iteration, c.valid, marker="o", ms=2, label=knobs["estimator"].upper())
+            for r in best[[int(x) == a and int(y) == b for x, y in zip(best.arity, best.batch_size)]].to_dict("records"):
+                c = selected_curve(curves, r, "valid")
+                ax.plot(c.index, c.values, marker="o", ms=2, label=r["estimator"].upper())
             ax.set_ylim(top=min(ax.get_ylim()[1], 160)); ax.set_xlabel("iteration"); ax.set_ylabel("validation −log p(x) bound (nats)")
-            ax.set_title(f"arity {a}, B = {b}: best run per estimator", fontsize=9); ax.grid(alpha=0.3); ax.legend(fontsize=7)
+            ax.set_title(f"arity {a}, B = {b}: the selected run of each estimator", fontsize=9); ax.grid(alpha=0.3); ax.legend(fontsize=7)
         figs.append((save_figure(fig, out / "fig2c.png"), "Fig. 2 (c): the validation bound along training of each estimator's selected run; the thresholds' iterations are in the claims."))
     return figs
 

@@ -223,8 +223,9 @@ def paper_layout(best, # from `best_per_cell`
 
 def markdown_table(df, # a DataFrame
                   ) -> str:
-    "`df` as a Markdown table (no index)."
-    cells = [[str(c) for c in df.columns]] + [["" if v is None else str(v) for v in row] for row in df.itertuples(index=False)]
+    "`df` as a Markdown table (no index); a missing value (None, NaN) reads '—'."
+    missing = lambda v: v is None or (isinstance(v, float) and math.isnan(v))
+    cells = [[str(c) for c in df.columns]] + [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
     return "\n".join("| " + " | ".join(r) + " |" for r in cells[:1] + [["---"] * len(df.columns)] + cells[1:])
 
 # %% ../../nbs/45_pipeline.report.ipynb #d6d5d6d3

@@ -4,11 +4,11 @@
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #49c7d13b
 from __future__ import annotations
-import json, math
+import json, math, numbers
 from pathlib import Path
 from .config import load_config, check_config
 from .sweep import sweep
-from .report import ReportData, best_per_cell, paper_layout, markdown_table, collect
+from .report import ReportData, best_per_cell, drawn_columns, paper_layout, markdown_table, collect
 from .claims import CLAIMS, report_claims
 from .figures import FIGURES
 
@@ -48,15 +48,16 @@ def render(folder: str | Path, # a report folder written by `collect`
         p = config["paper"]
         sc = config["scales"][data.scale]
         layout = dict(fixed=sc.get("params", {}), split=[k for k in data.cell_keys if k not in p["match"].values()])
-        lines += [f"## Table {p['table']} of the paper: ours ± s.e. over seeds (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), ""]
+        lines += [f"## Table {p['table']} of the paper: {_ours_heading(best, done)} (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), ""]
         if not best.complete.all(): lines += ["\\* The cell's search is not finished: the best of the runs so far, left out of the claims below.", ""]
         counts = sorted({int(n) for n in best.n_draws})
         searched = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]} (`n_draws` below)"
-        lines += [f"Ours, spread of the {p['metric']} over the {searched} configurations searched per cell (min–max):", "",
-                  markdown_table(paper_layout(best, p, "spread", **layout)), ""]
+        if counts[-1] > 1: lines += [f"Ours, spread of the {p['metric']} over the {searched} configurations searched per cell (min–max):", "",
+                                     markdown_table(paper_layout(best, p, "spread", **layout)), ""]
     best.to_csv(folder / "best.csv", index=False)   # the numbers of the tables below, as data
     if len(best):
         shown = best.drop(columns=[c for c in best.columns if c.endswith(("_se", "_min", "_max")) or c in ("study",)])
+        for k in [k for k in drawn_columns(data) if k in shown]: shown[k] = shown[k].map(_fmt_knob)   # the CSV keeps full precision
         for label in ["objective", *config.get("metrics", {})]: shown[label] = [_fmt_pm(m, s) for m, s in zip(best[label], best[f"{label}_se"])]
         lines += ["## The selected configuration of each cell", "", markdown_table(shown), ""]
     claims = report_claims(data, best)
@@ -71,8 +72,8 @@ def render(folder: str | Path, # a report folder written by `collect`
     return folder / "report.md"
 
 def _fmt_pm(mean, se, digits: int = 4) -> str:
-    "`mean ± se` with `digits` significant digits; `mean` alone when `se` is NaN; empty when `mean` is NaN."
-    if mean is None or math.isnan(mean): return ""
+    "`mean ± se` with `digits` significant digits; `mean` alone when `se` is NaN; '—' when `mean` is NaN."
+    if mean is None or math.isnan(mean): return "—"
     return f"{mean:.{digits}g}" + ("" if se is None or math.isnan(se) else f" ± {se:.2g}")
 
 def write_report(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
@@ -89,6 +90,22 @@ def write_report(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeli
 def _note(claim: dict) -> str:
     "The verdict's note for a report's table: the part not measured or contradicting, in brackets; empty when none."
     return f" ({claim['not_measured']})" if claim.get("not_measured") else ""
+
+def _fmt_knob(v) -> str:
+    "A drawn knob for a table: 3 significant digits, an integer as it is, '—' when missing."
+    if isinstance(v, bool) or not isinstance(v, numbers.Real): return str(v)
+    if math.isnan(v): return "—"
+    return f"{v:g}" if float(v).is_integer() else f"{v:.3g}"
+
+def _ours_heading(best, # from `best_per_cell`
+                  done, # the complete runs (their `seed` column)
+                 ) -> str:
+    "What the 'ours' numbers of the paper's table are: mean ± s.e. over N seeds when N > 1, else one run and its seed."
+    counts = sorted({int(n) for n in best.n_seeds})
+    if counts[-1] == 1: return "ours, one run per cell, seed " + ", ".join(str(int(s)) for s in sorted(set(done.seed)))
+    n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
+    return f"ours ± s.e. over {n} seeds" + (" (one run where no ±)" if counts[0] == 1 else "")
+
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #9a15fe61
 def cost_table(scale: str, # "smoke", "cpu" or "paper"
