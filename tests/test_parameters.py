@@ -3,7 +3,7 @@ and a knob of the wrong type stops an experiment at the start of `run()` with on
 import json
 import nbformat, pytest
 from test_cli import gumbel_rao, assert_one_line_error
-from gumbel_rao.runner import read_yaml
+from gumbel_rao.pipeline.runner import read_yaml
 
 
 def test_none_and_null_are_read_as_none():

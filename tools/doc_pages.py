@@ -78,7 +78,7 @@ def _is_noise(output: dict) -> bool:
     return output.get("output_type") == "stream" and output.get("name") == "stderr"
 
 
-_MISSING_HTML = re.compile(r'(<td[^>]*>)\s*(?:nan|NaN|None|<NA>|&lt;NA&gt;)\s*(</td>)')
+_MISSING_HTML = re.compile(r'(<t[dh][^>]*>)\s*(?:nan|NaN|None|<NA>|&lt;NA&gt;)\s*(</t[dh]>)')
 _MISSING_MD = re.compile(r'(?<=\|)[ \t]*(?:nan|NaN|None)[ \t]*(?=\|)')
 
 def dash_missing(output: dict, # an output of a code cell (changed in place)
