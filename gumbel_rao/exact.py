@@ -22,7 +22,8 @@ def all_one_hot(n_vars: int, # number of categorical variables m
                ) -> torch.Tensor:
     "Every joint configuration as one-hots, shape `(arity**n_vars, n_vars, arity)`, in lexicographic order."
     check_count(n_vars, "n_vars"); check_count(arity, "arity")
-    if arity ** n_vars > 2**22: raise ValueError(f"arity**n_vars = {arity**n_vars} configurations is too many to enumerate")
+    if arity ** n_vars > 2**22:
+        raise ValueError(f"arity**n_vars = {arity**n_vars} configurations is too many to enumerate")
     idx = torch.tensor(list(itertools.product(range(arity), repeat=n_vars)), device=device).reshape(-1, n_vars)
     return torch.nn.functional.one_hot(idx, arity).to(dtype)
 
@@ -70,7 +71,7 @@ def sample_gradients(estimator, # an `Estimator`, a registered name, or a functi
     return torch.cat(out)
 
 # %% ../nbs/02_exact.ipynb #72185072
-def trace_variance(grads: torch.Tensor, # estimates: sets before `sample_dim`, the S estimates along it, coordinates after it
+def trace_variance(grads: torch.Tensor, # sets before `sample_dim`, S estimates along it, coordinates after
                    sample_dim: int = 0, # the dimension that indexes the S estimates
                   ) -> tuple:
     "`(trace of the sample covariance, its standard error)`, each of shape `grads.shape[:sample_dim]`."
@@ -137,7 +138,8 @@ def simplex_form(d: torch.Tensor, # one-hot (or relaxed) samples, shape (..., 3)
 def simplex_loss(d: torch.Tensor, # one-hot (or relaxed) samples, shape (..., 1, 3)
                  logits: torch.Tensor, # theta, shape broadcastable to `d`
                 ) -> torch.Tensor:
-    "$f(D, \\theta) = (D - c)^\\top A(\\mathrm{softmax}\\,\\theta)(D - c)$ for one categorical variable, shape `d.shape[:-2]`."
+    """$f(D, \\theta) = (D - c)^\\top A(\\mathrm{softmax}\\,\\theta)(D - c)$ for one categorical variable, shape
+    `d.shape[:-2]`."""
     return simplex_form(d[..., 0, :], simplex_matrix(torch.softmax(logits, -1))[..., 0, :, :])
 
 # %% ../nbs/02_exact.ipynb #42dd6a00
@@ -156,7 +158,8 @@ def random_quadratic(shape: tuple = (3, 4), # (variables m, categories n)
     check_count(m, "shape[0]"); check_count(n, "shape[1]")
     gen = torch.Generator().manual_seed(seed)
     theta = torch.randn(m, n, generator=gen, dtype=torch.float64)
-    return theta, torch.randn(2 * m, m * n, generator=gen, dtype=torch.float64), torch.randn(2 * m, generator=gen, dtype=torch.float64)
+    return theta, torch.randn(2 * m, m * n, generator=gen,
+                              dtype=torch.float64), torch.randn(2 * m, generator=gen, dtype=torch.float64)
 
 # %% ../nbs/02_exact.ipynb #82591e8d
 def poly_loss(q: float, # the exponent
@@ -184,7 +187,8 @@ def make_problem(name: str, # "simplex", "quadratic" or "poly-<q>"
         try: q = float(name[5:])
         except ValueError: raise ValueError(f"problems: bad polynomial exponent in {name!r}") from None
         if q <= 1: raise ValueError(f"problems: polynomial exponent must be > 1, got {name!r}")
-        f, theta = poly_loss(q), torch.randn(poly_vars, 2, generator=torch.Generator().manual_seed(seed), dtype=torch.float64)
+        f, theta = poly_loss(q), torch.randn(poly_vars, 2, generator=torch.Generator().manual_seed(seed),
+                                             dtype=torch.float64)
     else: raise ValueError(f"problems: unknown problem {name!r}; use 'simplex', 'quadratic' or 'poly-<q>'")
     theta = theta.to(device)
     return dict(name=name, f=f, theta=theta.to(dtype), exact=exact_gradient(f, theta))
