@@ -8,8 +8,8 @@ import functools
 import numpy as np
 import torch
 from .core import check_logits, check_positive, one_hot_sample_or_check, transforms_active
-from .estimators import (positional_limit, replace_gradient, register_estimator, gumbel_rao, working_dtype, NOISE_SOURCES,
-                                   draw_seed)
+from .estimators import (positional_limit, replace_gradient, register_estimator, gumbel_rao,
+                                   working_dtype, NOISE_SOURCES, draw_seed)
 from .zoo import vjp_surrogate
 
 # %% auto #0
@@ -46,7 +46,8 @@ def sobol_noise(k: int, # number of samples K (a power of 2 suits it)
                 dtype: torch.dtype = torch.float32, # dtype of the draws
                 device: torch.device | str = "cpu", # device of the draws
                ):
-    "Randomised QMC noise: scrambled Sobol points in $[0,1)^n$, shifted modulo 1 by an independent uniform per variable."
+    """Randomised QMC noise: scrambled Sobol points in $[0,1)^n$, shifted modulo 1 by an independent uniform per
+    variable."""
     n = shape[0]
     if n > torch.quasirandom.SobolEngine.MAXDIM:
         raise ValueError(f"noise='sobol' supports at most {torch.quasirandom.SobolEngine.MAXDIM} categories, got {n}")
@@ -76,8 +77,8 @@ def gumbel_rao_antithetic(logits: torch.Tensor, # unnormalised log-probabilities
                           d: torch.Tensor | None = None, # one-hot sample already drawn; drawn here if `None`
                           generator: torch.Generator | None = None, # source of randomness
                          ) -> torch.Tensor:
-    """GR-MCK with antithetic conditional noise: the same conditional mean given D as `gumbel_rao`, with less variance at
-    equal K.
+    """GR-MCK with antithetic conditional noise: the same conditional mean given D as `gumbel_rao`, with less variance
+    at equal K.
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: GR-MCK's (1/K)
     sum_k J(softmax(X^k / tau)) g / tau with the K conditional samples X^k made from antithetic pairs of uniforms (U,
@@ -153,7 +154,8 @@ def _gauss_legendre_01(n_nodes, dtype, device):
     key = (n_nodes, dtype, str(device))
     if key not in _GL_CACHE:
         x, w = np.polynomial.legendre.leggauss(n_nodes)
-        _GL_CACHE[key] = (torch.tensor((x + 1) / 2, dtype=dtype, device=device), torch.tensor(w / 2, dtype=dtype, device=device))
+        _GL_CACHE[key] = (torch.tensor((x + 1) / 2, dtype=dtype, device=device),
+                          torch.tensor(w / 2, dtype=dtype, device=device))
     return _GL_CACHE[key]
 
 def _log_sigmoid_prime(x): return -torch.nn.functional.softplus(x) - torch.nn.functional.softplus(-x)
@@ -162,7 +164,8 @@ def gr_exact_coefficient(a: torch.Tensor, # theta_i - theta_j, shape (..., 1); m
                          tau: float, # temperature
                          n_nodes: int = 256, # Gauss-Legendre nodes
                         ) -> torch.Tensor:
-    "$c = \\mathbb E[\\sigma'(\\Delta/\\tau)/\\tau \\mid \\Delta > 0]$ for $\\Delta \\sim \\mathrm{Logistic}(a)$, by quadrature."
+    """$c = \\mathbb E[\\sigma'(\\Delta/\\tau)/\\tau \\mid \\Delta > 0]$ for $\\Delta \\sim \\mathrm{Logistic}(a)$,
+    by quadrature."""
     t, w = _gauss_legendre_01(n_nodes, a.dtype, a.device)
     softplus = torch.nn.functional.softplus
     if tau <= 1:
@@ -190,8 +193,8 @@ def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -
                      d: torch.Tensor | None = None, # a one-hot sample already drawn from `logits`; drawn here if `None`
                      generator: torch.Generator | None = None, # source of randomness (forward only)
                     ) -> torch.Tensor:
-    """GR with K = infinity for two categories: the exact E[ST-GS | D] by one-dimensional quadrature (the ground truth of
-    GR-MCK).
+    """GR with K = infinity for two categories: the exact E[ST-GS | D] by one-dimensional quadrature (the ground truth
+    of GR-MCK).
 
     Forward: the one-hot D ~ Cat(softmax(logits)) (drawn, or `d`), in the logits' dtype. Backward: c (g_i - g_j)(e_i -
     e_j), with i = D's category, j the other, and c = E[sigma'(Delta / tau) / tau | Delta > 0], Delta ~
@@ -217,7 +220,8 @@ def gumbel_rao_exact(logits: torch.Tensor, # logits with exactly 2 categories; -
         >>> d = gumbel_rao_exact(logits, 0.5)
         >>> (d * torch.tensor([1.0, -1.0])).sum().backward()"""
     logits = logits.movedim(dim, -1); check_logits(logits); tau = check_positive(tau, "tau")
-    if logits.shape[-1] != 2: raise ValueError(f"logits must have exactly 2 categories for gr-exact, got {logits.shape[-1]}")
+    if logits.shape[-1] != 2:
+        raise ValueError(f"logits must have exactly 2 categories for gr-exact, got {logits.shape[-1]}")
     d = one_hot_sample_or_check(logits, None if d is None else d.movedim(dim, -1), generator)
     rule = functools.partial(_gr_exact_rule, tau=tau)
     return replace_gradient(d, vjp_surrogate(logits, rule, d.detach().to(working_dtype(logits)))).movedim(-1, dim)
