@@ -14,10 +14,10 @@ __all__ = ['resolve_estimator', 'median_seconds', 'time_forward_backward', 'time
            'cuda_peak_bytes', 'peak_memory_bytes']
 
 # %% ../nbs/05_timing.ipynb #284af948
-def resolve_estimator(spec: str, # a registered name or label ("gr-mc100", "st-gs") or "module:function" (a pathwise function)
+def resolve_estimator(spec: str, # a registered name or label ("gr-mc100", "st-gs") or "module:function"
                       **hparams, # hyperparameters passed to it
                      ):
-    "A function `logits -> d` from a registry name or an importable `module:function`."
+    "A function `logits -> d` from a registry name or an importable `module:function` (a pathwise function)."
     if ":" in spec:
         module, name = spec.split(":", 1)
         fn = getattr(importlib.import_module(module), name)
@@ -31,13 +31,14 @@ def _sync(device):
 def median_seconds(step, # a callable to time, run `repeats + 1` times (the first is a warm-up)
                    device: torch.device | str = "cpu", # where `step` computes (CUDA is synchronised around it)
                    repeats: int = 5, # timed repetitions; the median is returned
-                   clock: str = "wall", # "wall" (elapsed) or "thread" (this thread's CPU time, torch single-threaded; CPU only)
+                   clock: str = "wall", # "wall" (elapsed) or "thread" (this thread's CPU time; CPU only)
                   ) -> float:
-    "Median seconds of `step()`."
+    "Median seconds of `step()`; `clock=\"thread\"` runs torch single-threaded."
     check_count(repeats, "repeats")
     if clock not in ("wall", "thread"): raise ValueError(f"clock must be 'wall' or 'thread', got {clock!r}")
     device = torch.device(device)
-    if clock == "thread" and device.type != "cpu": raise ValueError("clock='thread' measures CPU time: use it on the CPU")
+    if clock == "thread" and device.type != "cpu":
+        raise ValueError("clock='thread' measures CPU time: use it on the CPU")
     now = time.perf_counter if clock == "wall" else time.thread_time
     def once():
         _sync(device); start = now(); step(); _sync(device)
@@ -70,7 +71,8 @@ def time_uniform_floor(numel: int, # how many uniform numbers to draw
                        clock: str = "wall", # "wall" or "thread", see `median_seconds`
                        dtype: torch.dtype = torch.float32, # dtype of the draws
                       ) -> float:
-    "Median seconds to draw `numel` uniform random numbers into a preallocated buffer: the floor for any K-sample method."
+    """Median seconds to draw `numel` uniform random numbers into a preallocated buffer: the floor for any K-sample
+    method."""
     buffer = torch.empty(numel, dtype=dtype, device=device)
     return median_seconds(lambda: buffer.uniform_(), buffer.device, repeats, clock)
 
@@ -99,7 +101,8 @@ def cpu_peak_bytes(spec: str, # a registry name or "module:function" (see `resol
                    **hparams, # the estimator's hyperparameters
                   ) -> int:
     "Peak resident memory (bytes) that one forward+backward pass adds, measured in a fresh subprocess (Linux)."
-    if not os.path.exists("/proc/self/clear_refs"): raise RuntimeError("CPU peak memory needs Linux's /proc/self/clear_refs")
+    if not os.path.exists("/proc/self/clear_refs"):
+        raise RuntimeError("CPU peak memory needs Linux's /proc/self/clear_refs")
     env = {**os.environ, "MALLOC_MMAP_THRESHOLD_": "65536", "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "2")}
     out = subprocess.run([sys.executable, "-c", _CHILD, json.dumps([spec, list(shape), hparams])],
                          capture_output=True, text=True, env=env, check=False)
