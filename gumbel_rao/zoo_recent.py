@@ -128,7 +128,8 @@ def reinmax_cv_from(logits: torch.Tensor, # unnormalised log-probabilities, cate
                     noise = "mc", # noise source of the GR term, see `gumbel_rao`
                     chunk_size: int | None = None, # conditional samples per chunk
                    ) -> torch.Tensor:
-    "The ReinMax-CV surrogate: $\\mathrm{ReinMax}_1 + \\eta(\\mathrm{GR}(\\theta') - \\mathrm{GS}(\\theta'))$ in gradient."
+    """The ReinMax-CV surrogate: $\\mathrm{ReinMax}_1 + \\eta(\\mathrm{GR}(\\theta') - \\mathrm{GS}(\\theta'))$ in
+    gradient."""
     point = reinmax_point(logits, d)
     gr = gumbel_rao(point, tau, k=k, d=d, generator=replay_generator(generator, logits.device), noise=noise,
                     chunk_size=chunk_size)
@@ -307,7 +308,8 @@ def mve_limit_matrix(p: torch.Tensor, # probabilities pi, shape (..., n)
 
 # %% ../nbs/06_zoo_recent.ipynb #ebcfa904
 def _mve_rule(g, theta, d, lam):
-    "$S^\\top g$, $S$ from `mve_matrix` (`mve_limit_matrix` if $\\lambda = \\infty$) at $\\pi = \\mathrm{softmax}(\\theta)$."
+    """$S^\\top g$, $S$ from `mve_matrix` (`mve_limit_matrix` if $\\lambda = \\infty$) at $\\pi =
+    \\mathrm{softmax}(\\theta)$."""
     p = torch.softmax(theta, -1)
     s = mve_limit_matrix(p, d) if math.isinf(lam) else mve_matrix(p, d, lam)
     return (s * g[..., :, None]).sum(-2)
