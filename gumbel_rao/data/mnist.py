@@ -16,9 +16,12 @@ __all__ = ['MNIST_FILES', 'PIXELS', 'mnist_file', 'decode_amat', 'warn_uncached'
 
 # %% ../../nbs/10_data.mnist.ipynb #daea5eb1
 MNIST_FILES = {  # split -> (rows, sha256 of the .amat.xz file, sha256 of the decoded uint8 array)
-    "train": (50_000, "3ba4b4fc198dc571de400e4eda53b16c29aafd95c5b6f314c5e9892ecf539711", "43490d4d6ac9002727af4426d8748609fdb7e4094fa65ad8d681ea60082a7a5a"),
-    "valid": (10_000, "5507cf8602383e6b5a367e41c6cb91ab788c8f8c75ca8d6cdb678f4f88dc76e5", "069b4f0beb389b776478c3e872b4df71c95ac4be64d7cbe6d32e24ebac8e6d5e"),
-    "test":  (10_000, "63308fb2d054b0d760103ac25e5ef9ca55ade3d87f1c59bc4ed9c34e7e9362e8", "ca0294c3b8d984c7a1dc891015a8eea6f37bae59a34e35ea0fc8c47110a8dd86"),
+    "train": (50_000, "3ba4b4fc198dc571de400e4eda53b16c29aafd95c5b6f314c5e9892ecf539711",
+              "43490d4d6ac9002727af4426d8748609fdb7e4094fa65ad8d681ea60082a7a5a"),
+    "valid": (10_000, "5507cf8602383e6b5a367e41c6cb91ab788c8f8c75ca8d6cdb678f4f88dc76e5",
+              "069b4f0beb389b776478c3e872b4df71c95ac4be64d7cbe6d32e24ebac8e6d5e"),
+    "test":  (10_000, "63308fb2d054b0d760103ac25e5ef9ca55ade3d87f1c59bc4ed9c34e7e9362e8",
+              "ca0294c3b8d984c7a1dc891015a8eea6f37bae59a34e35ea0fc8c47110a8dd86"),
 }
 PIXELS = 784
 
@@ -37,11 +40,13 @@ def decode_amat(path: str | Path, # a `.amat.xz` file
     path = Path(path)
     blob = path.read_bytes()
     if sha256 is not None and hashlib.sha256(blob).hexdigest() != sha256:
-        raise ValueError(f"{path}: sha256 {hashlib.sha256(blob).hexdigest()} does not match the expected {sha256}; the file is corrupt or truncated")
+        raise ValueError(f"{path}: sha256 {hashlib.sha256(blob).hexdigest()} does not match the expected {sha256}; "
+                         "the file is corrupt or truncated")
     try: raw = np.frombuffer(lzma.decompress(blob), np.uint8)
     except lzma.LZMAError as e: raise ValueError(f"{path}: not a valid xz file ({e})") from None
     line = 2 * PIXELS
-    if raw.size != rows * line: raise ValueError(f"{path}: {raw.size} bytes decompressed, expected {rows} lines of {line} bytes")
+    if raw.size != rows * line:
+        raise ValueError(f"{path}: {raw.size} bytes decompressed, expected {rows} lines of {line} bytes")
     raw = raw.reshape(rows, line)
     if not ((raw[:, 1:-1:2] == ord(" ")).all() and (raw[:, -1] == ord("\n")).all()):
         raise ValueError(f"{path}: not in the .amat layout (784 values separated by single spaces, one image per line)")
@@ -75,11 +80,14 @@ def load_binarized_mnist(split: str, # "train" (50,000 images), "valid" (10,000)
         cached = Path(cache if cache is not None else cache_dir()) / f"binarized_mnist_{split}.npy"
         try:
             pixels = np.load(cached, allow_pickle=False)
-            if pixels.dtype != np.uint8 or hashlib.sha256(np.ascontiguousarray(pixels).tobytes()).hexdigest() != sha_array: pixels = None
+            if pixels.dtype != np.uint8 or hashlib.sha256(
+                    np.ascontiguousarray(pixels).tobytes()).hexdigest() != sha_array:
+                pixels = None
         except (OSError, ValueError): pixels = None
     if pixels is None:
         pixels = decode_amat(shipped, rows, sha_file)
-        if hashlib.sha256(pixels.tobytes()).hexdigest() != sha_array: raise ValueError(f"{shipped}: decoded content does not match sha256 {sha_array}")
+        if hashlib.sha256(pixels.tobytes()).hexdigest() != sha_array:
+            raise ValueError(f"{shipped}: decoded content does not match sha256 {sha_array}")
         if cache is not False:
             try:
                 cached.parent.mkdir(parents=True, exist_ok=True)
