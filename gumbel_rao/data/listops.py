@@ -31,7 +31,8 @@ def listops_value(tree) -> int:
     if node[1] != END: raise ValueError(f"a list must end with {END!r}, got {node[1]!r}")
     node = node[0]
     while isinstance(node, tuple): args.append(listops_value(node[1])); node = node[0]
-    if not (node.startswith("[") and node[1:] in OPERATORS) or not args: raise ValueError(f"bad list head {node!r} or no arguments")
+    if not (node.startswith("[") and node[1:] in OPERATORS) or not args:
+        raise ValueError(f"bad list head {node!r} or no arguments")
     args.reverse()
     op = node[1:]
     if op == "MIN": return min(args)
@@ -76,8 +77,9 @@ def tree_depth(tree) -> int:
 
 def generate_listops(n: int, # number of distinct expressions
                      seed: int = 0, # seed of `random.Random`
-                     max_depth: int = 20, max_args: int = 5, value_p: float = 0.25, operators: tuple = OPERATORS, # the generator's
-                     min_len: int = 1, max_len: int | None = None, # keep only lengths L (tokens, no parentheses) in this range
+                     max_depth: int = 20, max_args: int = 5, value_p: float = 0.25,
+                     operators: tuple = OPERATORS, # the generator's
+                     min_len: int = 1, max_len: int | None = None, # keep only lengths L (tokens) in this range
                      max_nesting: int | None = None, # keep only trees with at most this many nested lists
                      exclude=(), # expressions never to output (e.g. the test set's)
                      max_tries: int | None = None, # give up after this many draws (default 1000 n + 10^5)
@@ -105,12 +107,14 @@ class ListOpsExample(NamedTuple):
 
 def parse_expression(expr: str, # d20s text, e.g. "( ( [MAX 2 ) ] )"
                     ):
-    "The binary tree of a fully bracketed expression; raises `ValueError` when the brackets are not binary and balanced."
+    """The binary tree of a fully bracketed expression; raises `ValueError` when the brackets are not binary and
+    balanced."""
     stack = []
     for tok in expr.split():
         if tok == "(": stack.append(None)
         elif tok == ")":
-            if len(stack) < 3 or stack[-3] is not None or None in stack[-2:]: raise ValueError(f"')' must close exactly two items in {expr[:80]!r}")
+            if len(stack) < 3 or stack[-3] is not None or None in stack[-2:]:
+                raise ValueError(f"')' must close exactly two items in {expr[:80]!r}")
             right, left = stack.pop(), stack.pop(); stack[-1] = (left, right)
         else: stack.append(tok)
     if len(stack) != 1 or stack[0] is None: raise ValueError(f"unbalanced or empty expression {expr[:80]!r}")
@@ -136,9 +140,11 @@ def read_listops(source, # a path (`.tsv` or `.tsv.xz`) or an iterable of lines
     for i, line in enumerate(source, 1):
         try:
             label, expr = line.rstrip("\n").split("\t")
-            if max_len is not None and sum(t not in "()" for t in expr.split()) > max_len: continue   # cheap length check first
+            if max_len is not None and sum(t not in "()" for t in expr.split()) > max_len:
+                continue   # cheap length check first
             tree = parse_expression(expr)
-            if listops_value(tree) != int(label): raise ValueError(f"label {label} is not the value {listops_value(tree)}")
+            if listops_value(tree) != int(label):
+                raise ValueError(f"label {label} is not the value {listops_value(tree)}")
         except ValueError as e: raise ValueError(f"line {i}: malformed ListOps example: {e}") from None
         out.append(ListOpsExample(int(label), tuple(t for t in expr.split() if t not in "()"), tree))
     return out
@@ -150,7 +156,8 @@ SPLIT_SIZES = dict(train=90_000, valid=1_000)  # the generated splits
 
 def official_test_lines() -> list:
     data = TEST_FILE.read_bytes()
-    if hashlib.sha256(data).hexdigest() != TEST_SHA256: raise ValueError(f"{TEST_FILE} does not match its sha256 {TEST_SHA256}")
+    if hashlib.sha256(data).hexdigest() != TEST_SHA256:
+        raise ValueError(f"{TEST_FILE} does not match its sha256 {TEST_SHA256}")
     return lzma.decompress(data).decode().splitlines(keepends=True)
 
 # %% ../../nbs/11_data.listops.ipynb #87317c3c
@@ -169,10 +176,11 @@ def load_listops(split: str, # "train", "valid" or "test"
                  max_len: int | None = None, # keep only examples of at most this many tokens (the paper: 10, 25, 50)
                  seed: int = 0, # seed of the generated train/valid splits
                  cache: str | Path | None = None, # cache directory; default `cache_dir()`
-                 official_dir: str | Path | None = None, # a directory holding the official train_d20s.tsv; default $GUMBEL_RAO_LISTOPS_DIR
+                 official_dir: str | Path | None = None, # holds the official train_d20s.tsv; $GUMBEL_RAO_LISTOPS_DIR
                 ) -> list:
     "The `ListOpsExample`s of a split (generated train/valid are built once, then read from the cache)."
-    if split not in ("train", "valid", "test"): raise ValueError(f"split must be 'train', 'valid' or 'test', got {split!r}")
+    if split not in ("train", "valid", "test"):
+        raise ValueError(f"split must be 'train', 'valid' or 'test', got {split!r}")
     if split == "test": return read_listops(official_test_lines(), max_len)
     official = Path(official_dir or os.environ.get("GUMBEL_RAO_LISTOPS_DIR") or "/nonexistent") / "train_d20s.tsv"
     if official.exists(): return read_listops(_official_split(official, split), max_len)
