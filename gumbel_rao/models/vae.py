@@ -40,11 +40,12 @@ class DiscreteVAE(nn.Module):
 
 # %% ../../nbs/20_models.vae.ipynb #7a706ef6
 def vae_for_arity(arity: int, # categories per variable: 2, 4, 8, 16, ...
-                  latent_dim: int = 240, # total latent dimension L * a (our choice; the paper's appendix is not available)
+                  latent_dim: int = 240, # total latent dimension L * a (our choice: the paper's appendix is lost)
                   hidden: tuple = (512, 256), # encoder hidden sizes
                  ) -> DiscreteVAE:
     "A `DiscreteVAE` with `latent_dim // arity` variables of `arity` categories."
-    if not isinstance(latent_dim, int) or latent_dim % arity: raise ValueError(f"latent_dim={latent_dim!r} must be a multiple of arity={arity!r}")
+    if not isinstance(latent_dim, int) or latent_dim % arity:
+        raise ValueError(f"latent_dim={latent_dim!r} must be a multiple of arity={arity!r}")
     return DiscreteVAE(latent_dim // arity, arity, hidden)
 
 # %% ../../nbs/20_models.vae.ipynb #1773610c
@@ -58,7 +59,7 @@ def log_bernoulli(logits: torch.Tensor, # Bernoulli logits, shape (..., x_dim)
 def elbo(model: DiscreteVAE, # the model
          x: torch.Tensor, # binary data, shape (B, x_dim)
          estimator, # an `Estimator` from `make_estimator`; draws z
-         logits: torch.Tensor | None = None, # the encoder's logits if already computed, shape (..., B, L, a); None: `model.encode(x)`
+         logits: torch.Tensor | None = None, # the encoder's logits, shape (..., B, L, a); None: `model.encode(x)`
         ) -> torch.Tensor:
     "The single-sample ELBO of each example, shape `(B,)` (or `logits.shape[:-2]`), with the KL term analytic."
     if logits is None: logits = model.encode(x)
@@ -87,10 +88,12 @@ def importance_bound(model: DiscreteVAE, # the model
         total = torch.full((xb.shape[0],), -math.inf, device=x.device, dtype=log_q.dtype)
         for start in range(0, m, chunk):
             c = min(chunk, m - start)
-            idx = torch.multinomial(log_q.exp().reshape(-1, model.arity), c, replacement=True, generator=generator)  # (b*L, c)
-            idx = idx.reshape(xb.shape[0], model.latent_vars, c).permute(2, 0, 1)                                  # (c, b, L)
+            probs = log_q.exp().reshape(-1, model.arity)
+            idx = torch.multinomial(probs, c, replacement=True, generator=generator)     # (b*L, c)
+            idx = idx.reshape(xb.shape[0], model.latent_vars, c).permute(2, 0, 1)       # (c, b, L)
             z = F.one_hot(idx, model.arity).to(log_q.dtype)
-            log_w = log_bernoulli(model.decode(z), xb) + log_prior - log_q.expand(c, *log_q.shape).gather(-1, idx[..., None]).sum((-2, -1))
+            log_q_z = log_q.expand(c, *log_q.shape).gather(-1, idx[..., None]).sum((-2, -1))
+            log_w = log_bernoulli(model.decode(z), xb) + log_prior - log_q_z
             total = torch.logaddexp(total, torch.logsumexp(log_w, 0))
         out.append(total - math.log(m))
     return torch.cat(out)
