@@ -15,7 +15,8 @@ __all__ = ['compose_children', 'BinaryTreeLSTMCell', 'merge_step', 'greedy_choic
 def compose_children(gates: torch.Tensor, # the cell's linear map of the children's `[hl, hr]`, (..., 5 H)
                      cl: torch.Tensor, cr: torch.Tensor, # the children's memories, each (..., H)
                     ) -> tuple:
-    "The parent's `(h, c)` from the gates: input, a forget gate per child (biased by +1), update, output (Tai et al. 2015)."
+    """The parent's `(h, c)` from the gates: input, a forget gate per child (biased by +1), update, output (Tai et
+    al. 2015)."""
     i, fl, fr, u, o = gates.chunk(5, -1)
     c = torch.sigmoid(fl + 1) * cl + torch.sigmoid(fr + 1) * cr + torch.sigmoid(i) * torch.tanh(u)
     return torch.sigmoid(o) * torch.tanh(c), c
@@ -60,7 +61,8 @@ def compose_tree(h, c, # the leaves' states, each (B, L, H)
                  query: torch.Tensor, # the score vector, (H,) or (B, H)
                  choose, # `scores -> one-hot D`
                 ) -> tuple:
-    "`(root, merges)`: the root's state (B, H) after the L - 1 merges, and the pair chosen at each, (B, L - 1) (-1 after an example's last)."
+    """`(root, merges)`: the root's state (B, H) after the L - 1 merges, and the pair chosen at each, (B, L - 1) (-1
+    after an example's last)."""
     merges = []
     for t in range(h.shape[1] - 1):
         n_pairs = (lengths - 1 - t).clamp(min=0)
@@ -92,7 +94,8 @@ class GumbelTreeLSTM(nn.Module):
         x = self.embed(ids)
         if self.leaf_rnn is not None: x = self.leaf_rnn(x)[0]
         h, c = self.leaf(x).chunk(2, -1)
-        root, merges = compose_tree(h, c, lengths, self.cell, self.query, estimator.sample if estimator is not None else greedy_choice)
+        root, merges = compose_tree(h, c, lengths, self.cell, self.query,
+                                    estimator.sample if estimator is not None else greedy_choice)
         return dict(logits=self.classifier(root), merges=merges)
 
 # %% ../../nbs/21_models.treelstm.ipynb #c5a83b2e
