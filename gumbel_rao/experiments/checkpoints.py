@@ -34,16 +34,19 @@ def load_checkpoint(path: str | Path, # the checkpoint file
                     objects: dict, # name -> model, optimizer, estimator or `torch.Generator`, restored in place
                     optional: tuple = (), # names in `objects` that a checkpoint written before they were saved may lack
                    ) -> dict | None:
-    "The checkpoint's `data` after restoring every object from `path`; `None` when there is no file; raises if another run wrote it."
+    """The checkpoint's `data` after restoring every object from `path`; `None` when there is no file; raises if
+    another run wrote it."""
     path = Path(path)
     if not path.exists(): return None
     blob = torch.load(path, map_location="cpu", weights_only=False)
     if blob["identity"] != identity:
         diff = sorted(k for k in set(identity) | set(blob["identity"]) if identity.get(k) != blob["identity"].get(k))
-        raise ValueError(f"{path} was written by a run with other parameters (differs in {diff}); use another out_dir or delete it")
+        raise ValueError(f"{path} was written by a run with other parameters (differs in {diff}); use another out_dir "
+                         "or delete it")
     for name, obj in objects.items():
         if name not in blob["states"]:
-            if name not in optional: raise ValueError(f"{path} holds no state for {name!r}; use another out_dir or delete it")
+            if name not in optional:
+                raise ValueError(f"{path} holds no state for {name!r}; use another out_dir or delete it")
             warnings.warn(f"{path} predates the saving of {name!r}: it resumes from a fresh {name!r}, so the resumed "
                           "run is not bit for bit an uninterrupted one")
         elif isinstance(obj, torch.Generator): obj.set_state(blob["states"][name])
