@@ -19,7 +19,8 @@ def resolve_scale(presets: dict, # scale name -> {knob: default}, one entry for 
                   **knobs, # explicit values; `None` means: take the preset's
                  ) -> dict:
     "The preset of `scale` with the explicit (non-`None`) `knobs` on top; an unknown scale or knob raises, naming it."
-    if not isinstance(scale, str) or scale not in presets: raise ValueError(f"scale must be one of {list(presets)}, got {scale!r}")
+    if not isinstance(scale, str) or scale not in presets:
+        raise ValueError(f"scale must be one of {list(presets)}, got {scale!r}")
     resolved = dict(presets[scale])
     unknown = sorted(set(knobs) - set(resolved))
     if unknown: raise ValueError(f"unknown parameter(s) {unknown}; this experiment's knobs are {sorted(resolved)}")
@@ -30,7 +31,8 @@ def resolve_scale(presets: dict, # scale name -> {knob: default}, one entry for 
 def check_presets(presets: dict, # scale name -> {knob: default}
                  ) -> dict:
     "`presets`, after checking that it has exactly the scales of `SCALES` and the same knobs in each; raises otherwise."
-    if tuple(presets) != SCALES: raise ValueError(f"presets must have the scales {SCALES} in this order, got {tuple(presets)}")
+    if tuple(presets) != SCALES:
+        raise ValueError(f"presets must have the scales {SCALES} in this order, got {tuple(presets)}")
     knobs = {scale: set(p) for scale, p in presets.items()}
     for scale, names in knobs.items():
         if names != knobs["smoke"]:
@@ -49,7 +51,8 @@ def _check_one(value, name, kind):
     elif kind == "positive": check_positive(value, name)
     elif kind in ("natural", "int", "nonnegative"):
         x = python_number(value, name, expected, integer=kind != "nonnegative")
-        if kind != "int" and not (math.isfinite(x) and x >= 0): raise ValueError(f"{name} must be {expected}, got {value!r}")
+        if kind != "int" and not (math.isfinite(x) and x >= 0):
+            raise ValueError(f"{name} must be {expected}, got {value!r}")
     elif not isinstance(value, dict(bool=bool, str=str, path=(str, os.PathLike))[kind]):
         raise ValueError(f"{name} must be {expected}, got {value!r} ({type(value).__name__})")
 
@@ -62,7 +65,9 @@ def check_knob(value, # the knob's value
     if kind.endswith("?"):
         if value is None: return value
         kind = kind[:-1]
-    if value is None: raise ValueError(f"{name} must be {_EXPECTED[kind.removesuffix('[]')]}{' (a list)' * kind.endswith('[]')}, got None")
+    if value is None:
+        raise ValueError(f"{name} must be "
+                         f"{_EXPECTED[kind.removesuffix('[]')]}{' (a list)' * kind.endswith('[]')}, got None")
     if kind.endswith("[]"):
         if not isinstance(value, (list, tuple)):
             raise ValueError(f"{name} must be a list of {_EXPECTED[kind[:-2]]}, got {value!r} ({type(value).__name__})")
