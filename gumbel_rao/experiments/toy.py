@@ -23,16 +23,19 @@ __all__ = ['REGIONS', 'PRESETS', 'KNOB_KINDS', 'CURVE_POINTS', 'fixed_a_loss', '
 # %% ../../nbs/30_exp.toy.ipynb #d10ba5d2
 def fixed_a_loss(p: torch.Tensor, # the points where A is evaluated, shape (3,) or (P, 3)
                 ):
-    "The loss `f(d, logits)` $= \\sum_{\\text{points}} f_{A(p)}(D)$ with $A(p)$ a constant; `d` of shape `(S, P, 3)` (P = 1 for one point)."
+    """The loss `f(d, logits)` $= \\sum_{\\text{points}} f_{A(p)}(D)$ with $A(p)$ a constant; `d` of shape `(S, P,
+    3)` (P = 1 for one point)."""
     a = simplex_matrix(p.detach())
     return lambda d, logits: simplex_form(d, a).sum(-1)
 
 # %% ../../nbs/30_exp.toy.ipynb #5817e2e7
 def toy_gradients(p: torch.Tensor, # a point of the simplex, shape (3,), all entries > 0
                  ) -> dict:
-    "Exact value and gradients at $\\theta = \\log p$ by enumeration: `value`, `total`, `fixed_a` (what estimators target), `explicit`."
+    """Exact value and gradients at $\\theta = \\log p$ by enumeration: `value`, `total`, `fixed_a` (what estimators
+    target), `explicit`."""
     if p.shape != (3,): raise ValueError(f"p must have shape (3,), got {tuple(p.shape)}")
-    if not ((p > 0).all() and abs(p.sum().item() - 1) < 1e-6): raise ValueError(f"p must be a positive probability vector, got {p.tolist()}")
+    if not ((p > 0).all() and abs(p.sum().item() - 1) < 1e-6):
+        raise ValueError(f"p must be a positive probability vector, got {p.tolist()}")
     theta = p.log()[None].double()
     total = exact_gradient(simplex_loss, theta)[0]
     fixed = exact_gradient(fixed_a_loss(p.double()), theta)[0]
@@ -41,9 +44,11 @@ def toy_gradients(p: torch.Tensor, # a point of the simplex, shape (3,), all ent
 # %% ../../nbs/30_exp.toy.ipynb #844f55e4
 def simplex_grid(resolution: int, # N, cells per side; a multiple of 3
                 ) -> tuple:
-    "`(probs (N^2, 3), vertices (V, 3), triangles (N^2, 3))`: cell centroids, lattice vertices, and each cell's vertex indices."
+    """`(probs (N^2, 3), vertices (V, 3), triangles (N^2, 3))`: cell centroids, lattice vertices, and each cell's
+    vertex indices."""
     check_count(resolution, "resolution")
-    if resolution % 3: raise ValueError(f"resolution must be a multiple of 3 (to miss the singular lines p_l = 2/3), got {resolution}")
+    if resolution % 3:
+        raise ValueError(f"resolution must be a multiple of 3 (to miss the singular lines p_l = 2/3), got {resolution}")
     n = resolution
     verts = [(a, b, n - a - b) for a in range(n + 1) for b in range(n + 1 - a)]
     index = {v: i for i, v in enumerate(verts)}
@@ -51,12 +56,15 @@ def simplex_grid(resolution: int, # N, cells per side; a multiple of 3
     for a in range(n):
         for b in range(n - a):
             c = n - 1 - a - b
-            cells.append((a + 1 / 3, b + 1 / 3, c + 1 / 3)); tris.append([index[(a + 1, b, c)], index[(a, b + 1, c)], index[(a, b, c + 1)]])
+            cells.append((a + 1 / 3, b + 1 / 3, c + 1 / 3))
+            tris.append([index[(a + 1, b, c)], index[(a, b + 1, c)], index[(a, b, c + 1)]])
     for a in range(n - 1):
         for b in range(n - 1 - a):
             c = n - 2 - a - b
-            cells.append((a + 2 / 3, b + 2 / 3, c + 2 / 3)); tris.append([index[(a + 1, b + 1, c)], index[(a + 1, b, c + 1)], index[(a, b + 1, c + 1)]])
-    return (torch.tensor(cells, dtype=torch.float64) / n, torch.tensor(verts, dtype=torch.float64) / n, torch.tensor(tris))
+            cells.append((a + 2 / 3, b + 2 / 3, c + 2 / 3))
+            tris.append([index[(a + 1, b + 1, c)], index[(a + 1, b, c + 1)], index[(a, b + 1, c + 1)]])
+    return (torch.tensor(cells, dtype=torch.float64) / n, torch.tensor(verts, dtype=torch.float64) / n,
+            torch.tensor(tris))
 
 # %% ../../nbs/30_exp.toy.ipynb #aa88af8f
 def ternary_xy(p: torch.Tensor | np.ndarray, # barycentric coordinates, shape (..., 3)
@@ -80,7 +88,8 @@ def grid_gradients(estimator: Estimator, # a pathwise estimator, e.g. `make_esti
 def log10_improvement(st_grads: torch.Tensor, # ST-GS estimates, shape (P, S, 3)
                       gr_grads: torch.Tensor, # GR-MCK estimates, shape (P, S', 3)
                      ) -> tuple:
-    "Per point: `(delta, its standard error)`, $\\Delta = \\log_{10}$ tr Cov(ST-GS) $-\\log_{10}$ tr Cov(GR), each shape `(P,)`."
+    """Per point: `(delta, its standard error)`, $\\Delta = \\log_{10}$ tr Cov(ST-GS) $-\\log_{10}$ tr Cov(GR), each
+    shape `(P,)`."""
     (v_st, se_st), (v_gr, se_gr) = trace_variance(st_grads, 1), trace_variance(gr_grads, 1)
     return v_st.log10() - v_gr.log10(), ((se_st / v_st) ** 2 + (se_gr / v_gr) ** 2).sqrt() / math.log(10)
 
@@ -95,12 +104,14 @@ def improvement_metrics(delta: torch.Tensor, # log10 improvement per point, shap
                         probs: torch.Tensor, # the points, shape (P, 3)
                        ) -> dict:
     "Summary of the improvement over the grid (see above); regions without points give `None`."
-    if not (delta.shape == delta_se.shape == probs.shape[:1]): raise ValueError("delta, delta_se and probs must describe the same points")
+    if not (delta.shape == delta_se.shape == probs.shape[:1]):
+        raise ValueError("delta, delta_se and probs must describe the same points")
     if not torch.isfinite(delta).all(): raise ValueError("delta has non-finite entries")
     best = int(delta.argmax())
     out = dict(n_points=int(delta.numel()), frac_gr_lower=float((delta > 0).double().mean()),
                n_significantly_negative=int((delta < -4 * delta_se).sum()),
-               median=float(delta.median()), max=float(delta[best]), argmax_p=[round(x, 4) for x in probs[best].tolist()],
+               median=float(delta.median()), max=float(delta[best]),
+               argmax_p=[round(x, 4) for x in probs[best].tolist()],
                min=float(delta.min()), median_se=float(delta_se.median()))
     out["mean"], out["mean_se"] = float(delta.mean()), float(delta_se.pow(2).sum().sqrt() / delta.numel())
     for name, rule in REGIONS.items():
@@ -132,9 +143,11 @@ PRESETS = dict(
     smoke=dict(taus=(0.1, 0.5, 1.0), grid=6, n_samples=64, k=1000, curve_samples=1000, curve_taus=(0.1, 0.3, 1.0),
                curve_ks=(1, 10, 100), extra_estimators=[]),
     cpu=dict(taus=(0.1, 0.5, 1.0), grid=30, n_samples=200, k=1000, curve_samples=4000,
-             curve_taus=(0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0), curve_ks=(1, 10, 100, 1000), extra_estimators="auto"),
+             curve_taus=(0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0), curve_ks=(1, 10, 100, 1000),
+             extra_estimators="auto"),
     paper=dict(taus=(0.1, 0.5, 1.0), grid=60, n_samples=2000, k=1000, curve_samples=20_000,
-               curve_taus=(0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0), curve_ks=(1, 10, 100, 1000), extra_estimators="auto"))
+               curve_taus=(0.02, 0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5, 2.0, 3.0), curve_ks=(1, 10, 100, 1000),
+               extra_estimators="auto"))
 
 # %% ../../nbs/30_exp.toy.ipynb #0f6354ea
 KNOB_KINDS = dict(taus="positive[]", grid="count", n_samples="count", k="count", curve_samples="count",
@@ -146,9 +159,11 @@ def check_params(prm: dict, # the resolved knobs of `PRESETS`
     out = dict(prm)
     for key in ("taus", "curve_taus", "curve_ks"):          # one number, or a list (checked by its kind below)
         if isinstance(out[key], bool) or not isinstance(out[key], (int, float, list, tuple)):
-            raise ValueError(f"{key} must be a number or a list of numbers, got {out[key]!r} ({type(out[key]).__name__})")
+            raise ValueError(f"{key} must be a number or a list of numbers, got {out[key]!r} "
+                             f"({type(out[key]).__name__})")
     for key in ("grid", "n_samples", "k", "curve_samples"): check_count(out[key], key)
-    if out["n_samples"] < 2 or out["curve_samples"] < 2: raise ValueError("n_samples and curve_samples must be at least 2")
+    if out["n_samples"] < 2 or out["curve_samples"] < 2:
+        raise ValueError("n_samples and curve_samples must be at least 2")
     if out["grid"] % 3: raise ValueError(f"grid must be a multiple of 3, got {out['grid']}")
     for key in ("taus", "curve_taus", "curve_ks"):
         out[key] = (out[key],) if isinstance(out[key], (int, float)) else tuple(out[key])
@@ -165,7 +180,8 @@ def curve_estimators(curve_ks, # K values of GR-MCK
                      extra_estimators=(), # more estimator names, or "auto"
                      device: torch.device | str = "cpu", # where the check runs
                     ) -> tuple:
-    "`(labels, skipped)`: ST-GS, GR-MC<K> per K, then the extra estimators that qualify (see above); `skipped`: name -> reason."
+    """`(labels, skipped)`: ST-GS, GR-MC<K> per K, then the extra estimators that qualify (see above); `skipped`:
+    name -> reason."""
     labels, skipped = ["st-gs"] + [estimator_label("gr-mck", dict(k=kk)) for kk in curve_ks], {}
     drawn = {parse_estimator_label(label)[0] for label in labels}
     extra = [n for n in list_estimators() if n not in drawn] if extra_estimators == "auto" else list(extra_estimators)
@@ -196,8 +212,10 @@ def tau_curves(labels: list, # from `curve_estimators`
         for label in labels:
             tau_free = "tau" not in estimator_hparams(label)   # sampled once, drawn flat
             hps = [{}] if tau_free else [dict(tau=tau) for tau in curve_taus]
-            try: stats = [gradient_stats(sample_gradients(make_estimator(label, generator=generator, **hp), f, theta, curve_samples, batch=2**14), exact)
-                          for hp in hps]
+            try:
+                ests = (make_estimator(label, generator=generator, **hp) for hp in hps)
+                draws = (sample_gradients(est, f, theta, curve_samples, batch=2**14) for est in ests)
+                stats = [gradient_stats(g, exact) for g in draws]   # lazily: one estimator at a time
             except Exception as e: skipped[label] = f"{type(e).__name__}: {e}"[:200]; continue
             rows += [dict(point=pname, p=p.tolist(), estimator=label, tau=tau, **{key: st[key] for key in keys})
                      for tau, st in zip(curve_taus, stats * len(curve_taus) if tau_free else stats)]
