@@ -50,3 +50,39 @@ def test_no_unreachable_statements():
         except SyntaxError: continue   # a cell that is not plain Python (ruff reports those)
         bad += [f"{where} line {n}" for n in lines]
     assert not bad, bad
+
+
+def long_line_share(root: Path, width: int = 120) -> tuple:
+    "`(lines over width, all lines)` of the library's modules, the generated `_modidx.py` left out."
+    lengths = [len(l) for p in sorted((root / "gumbel_rao").rglob("*.py")) if p.name != "_modidx.py"
+               for l in p.read_text().splitlines()]
+    return sum(n > width for n in lengths), len(lengths)
+
+
+def test_under_two_percent_of_library_lines_are_long():
+    long, total = long_line_share(ROOT)
+    assert total > 1000, total                     # the library is there
+    assert long / total < 0.02, f"{long} of {total} lines ({long / total:.1%}) are over 120 characters"
+
+
+def nested_conditionals(source: str) -> list:
+    "Line numbers of conditional expressions with another one as their body or else: three branches or more."
+    return [n.lineno for n in ast.walk(ast.parse(source))
+            if isinstance(n, ast.IfExp) and (isinstance(n.body, ast.IfExp) or isinstance(n.orelse, ast.IfExp))]
+
+
+def test_nested_conditionals_finds_three_branches():
+    assert nested_conditionals("x = a if p else b if q else c\n") == [1]
+    assert nested_conditionals("x = (a if q else b) if p else c\n") == [1]
+    assert nested_conditionals("x = a if p else b\ny = f(a if p else b, c if q else d)\n") == []
+    assert nested_conditionals("x = (a if p else b) + (c if q else d)\n") == []
+
+
+def test_no_nested_conditionals_in_the_notebooks():
+    bad = []
+    for where, source in _sources():
+        if where.startswith("tools/"): continue          # the notebooks' code cells only
+        try: lines = nested_conditionals(source)
+        except SyntaxError: continue   # a cell that is not plain Python (ruff reports those)
+        bad += [f"{where} line {n}" for n in lines]
+    assert not bad, bad
