@@ -11,7 +11,8 @@ from torch import nn
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive
 from ..estimators import estimator_label, estimator_from_label
-from ..data.listops import load_listops, read_listops, generate_listops, encode_listops, listops_batch, tree_spans, tree_leaves, official_test_lines
+from ..data.listops import (load_listops, read_listops, generate_listops, encode_listops, listops_batch,
+                                     tree_spans, tree_leaves, official_test_lines)
 from ..data.paper import paper_results
 from ..models.treelstm import GumbelTreeLSTM, merges_to_tree
 from .scales import resolve_scale, check_presets, check_knob, check_knobs
@@ -25,9 +26,11 @@ __all__ = ['PRESETS', 'KNOB_KINDS', 'resolve_params', 'load_splits', 'bracket_f1
 PRESETS = check_presets(dict(
     smoke=dict(max_len=10, iterations=40, lr=0.1, clip=5.0, hidden=16, embed_dim=16, mlp_hidden=16, leaf_lstm=False,
                batch_size=None, n_train=200, n_valid=50, n_test=200, eval_every=20, checkpoint_every=20),
-    cpu=dict(max_len=10, iterations=10_000, lr=0.1, clip=5.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
+    cpu=dict(max_len=10, iterations=10_000, lr=0.1, clip=5.0, hidden=128, embed_dim=128, mlp_hidden=128,
+             leaf_lstm=False,
              batch_size=None, n_train=None, n_valid=None, n_test=None, eval_every=500, checkpoint_every=500),
-    paper=dict(max_len=10, iterations=100_000, lr=0.1, clip=0.0, hidden=128, embed_dim=128, mlp_hidden=128, leaf_lstm=False,
+    paper=dict(max_len=10, iterations=100_000, lr=0.1, clip=0.0, hidden=128, embed_dim=128, mlp_hidden=128,
+               leaf_lstm=False,
                batch_size=None, n_train=None, n_valid=None, n_test=None, eval_every=1000, checkpoint_every=1000)))
 
 KNOB_KINDS = dict(max_len="count", iterations="count", lr="positive", clip=None, hidden="count", embed_dim="count",
@@ -39,7 +42,8 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
                   ) -> dict:
     "The scale's preset with explicit knobs on top, validated; `batch_size=None` becomes `max_len`."
     prm = check_knobs(resolve_scale(PRESETS, scale, **knobs), KNOB_KINDS)
-    for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"): check_count(prm[name], name)
+    for name in ("max_len", "iterations", "hidden", "embed_dim", "mlp_hidden", "eval_every", "checkpoint_every"):
+        check_count(prm[name], name)
     for name in ("n_train", "n_valid", "n_test", "batch_size"):
         if prm[name] is not None: check_count(prm[name], name)
     check_positive(prm["lr"], "lr")
@@ -50,13 +54,14 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
 
 # %% ../../nbs/32_exp.listops.ipynb #a4572eaa
 def load_splits(max_len: int, # longest expression in tokens
-                n_train: int | None = None, n_valid: int | None = None, # None: the full splits; a number: generate that many
+                n_train: int | None = None, n_valid: int | None = None, # None: the full splits; n: generate n
                 n_test: int | None = None, # None: the whole test subset; a number: its first examples
                 seed: int = 0, # seed of the generated splits
                ) -> dict:
     "`dict(train=..., valid=..., test=...)` of `ListOpsExample` lists."
     test = load_listops("test", max_len)[:n_test]
-    if n_train is None and n_valid is None: return dict(train=load_listops("train", max_len, seed), valid=load_listops("valid", max_len, seed), test=test)
+    if n_train is None and n_valid is None:
+        return dict(train=load_listops("train", max_len, seed), valid=load_listops("valid", max_len, seed), test=test)
     if n_train is None or n_valid is None: raise ValueError("give both n_train and n_valid, or neither")
     exclude = {line.split("\t", 1)[1].rstrip("\n") for line in official_test_lines()}
     rows = generate_listops(n_train + n_valid, seed, max_len=max_len, exclude=exclude)
@@ -68,7 +73,8 @@ def bracket_f1(tree, gold, # binary trees over the same tokens (nested pairs)
               ) -> float | None:
     "Unlabelled bracket F1 without the whole-sequence span; `None` when there are fewer than 3 tokens."
     n = len(tree_leaves(gold))
-    if len(tree_leaves(tree)) != n: raise ValueError(f"the trees have different lengths: {len(tree_leaves(tree))} and {n}")
+    if len(tree_leaves(tree)) != n:
+        raise ValueError(f"the trees have different lengths: {len(tree_leaves(tree))} and {n}")
     if n < 3: return None
     whole = {(0, n)}
     return len((tree_spans(tree) - whole) & (tree_spans(gold) - whole)) / (n - 2)
@@ -103,7 +109,8 @@ def evaluate(model: GumbelTreeLSTM, # the model (switched to eval mode and back)
     data = {key: v.to(device) for key, v in encode_listops(examples).items()}
     correct, merges = 0, []
     for start in range(0, len(examples), batch_size):
-        ids, lengths, labels = listops_batch(data, torch.arange(start, min(start + batch_size, len(examples)), device=device))
+        stop = min(start + batch_size, len(examples))
+        ids, lengths, labels = listops_batch(data, torch.arange(start, stop, device=device))
         out = model(ids, lengths)
         correct += (out["logits"].argmax(-1) == labels).sum().item(); merges += out["merges"].tolist()
     model.train(was_training)
@@ -116,7 +123,8 @@ def baselines(examples: list, # `ListOpsExample`s (the test set)
              ) -> dict:
     "Mean bracket F1 of left-branching, right-branching and balanced trees, and the majority-label accuracy."
     out = {}
-    for name, build in (("left_branching", left_branching_tree), ("right_branching", right_branching_tree), ("balanced", balanced_tree)):
+    for name, build in (("left_branching", left_branching_tree), ("right_branching", right_branching_tree),
+                        ("balanced", balanced_tree)):
         f1 = [v for v in (bracket_f1(build(e.tokens), e.tree) for e in examples) if v is not None]
         out[f"{name}_f1"] = sum(f1) / len(f1) if f1 else None
     labels = [e.label for e in train]
@@ -129,7 +137,8 @@ def train_step(model: GumbelTreeLSTM, est, optimizer: torch.optim.Optimizer,
                batch: tuple, # `(ids, lengths, labels)`
                clip: float, # gradient-norm bound; 0: no clipping
               ) -> tuple:
-    "One SGD step (none when the gradient is not finite); returns `(mean loss, accuracy, gradient norm before clipping)` of the batch."
+    """One SGD step (none when the gradient is not finite); returns `(mean loss, accuracy, gradient norm before
+    clipping)` of the batch."""
     ids, lengths, labels = batch
     out = model(ids, lengths, est)
     loss = nn.functional.cross_entropy(out["logits"], labels, reduction="none")
@@ -153,14 +162,18 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
           ckpt: Path, identity: dict, # checkpoint file, and the parameters that identify the run
           progress: bool = True, # show a tqdm bar
          ) -> dict:
-    "Train; return `dict(iteration, history, best, diverged_at)`, `best` holding the best-on-validation model. A step whose gradient (or model output) is not finite ends training: the run has diverged."
+    """Train; return `dict(iteration, history, best, diverged_at)`, `best` holding the best-on-validation model. A
+    step whose gradient (or model output) is not finite ends training: the run has diverged."""
     optimizer = torch.optim.SGD(model.parameters(), lr=prm["lr"])
-    objects = dict(model=model, optimizer=optimizer, batch=batch_gen, **({"estimator": est.generator} if est.generator is not None else {}),
-                   **({"estimator_state": est} if est.state_dict() else {}))     # REINFORCE's baseline, for an exact resume
-    state = load_checkpoint(ckpt, identity, objects, optional=("estimator_state",)) or dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0), diverged_at=None)
+    objects = dict(model=model, optimizer=optimizer, batch=batch_gen,
+                   **({"estimator": est.generator} if est.generator is not None else {}),
+                   **({"estimator_state": est} if est.state_dict() else {}))     # REINFORCE's baseline: exact resume
+    fresh = dict(iteration=0, history=[], best=dict(valid_accuracy=-1.0), diverged_at=None)
+    state = load_checkpoint(ckpt, identity, objects, optional=("estimator_state",)) or fresh
     data = {key: v.to(device) for key, v in encode_listops(splits["train"]).items()}
     n, window, t0 = len(splits["train"]), [], time.perf_counter()
-    for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"], disable=not progress, desc="train", mininterval=5):
+    for it in tqdm(range(state["iteration"], prm["iterations"]), initial=state["iteration"], total=prm["iterations"],
+                   disable=not progress, desc="train", mininterval=5):
         if state["diverged_at"] is not None: break
         index = torch.randint(0, n, (prm["batch_size"],), generator=batch_gen).to(device)
         try: step = train_step(model, est, optimizer, listops_batch(data, index), prm["clip"])
@@ -172,13 +185,16 @@ def train(model: GumbelTreeLSTM, est, splits: dict, prm: dict, # resolved parame
         if not diverged: window.append(step)
         if diverged or done % prm["eval_every"] == 0 or done == prm["iterations"]:
             ev = evaluate(model, splits["valid"], device)
-            state["history"].append(dict(iteration=done, **_window_row(window, prm["clip"]), valid_accuracy=ev["accuracy"],
+            state["history"].append(dict(iteration=done, **_window_row(window, prm["clip"]),
+                                         valid_accuracy=ev["accuracy"],
                                          valid_f1=ev["f1"], seconds=time.perf_counter() - t0))
             window = []
             if ev["accuracy"] > state["best"]["valid_accuracy"]:
-                state["best"] = dict(valid_accuracy=ev["accuracy"], iteration=done, model=copy.deepcopy(model.state_dict()))
+                state["best"] = dict(valid_accuracy=ev["accuracy"], iteration=done,
+                                     model=copy.deepcopy(model.state_dict()))
         if diverged: state["diverged_at"] = done
-        if diverged or done % prm["checkpoint_every"] == 0 or done == prm["iterations"]: save_checkpoint(ckpt, identity, objects, state)
+        if diverged or done % prm["checkpoint_every"] == 0 or done == prm["iterations"]:
+            save_checkpoint(ckpt, identity, objects, state)
     return state
 
 # %% ../../nbs/32_exp.listops.ipynb #0f9f9cef
@@ -202,7 +218,8 @@ def tree_segments(tree, # a binary tree: a token string, or a pair (tuple or lis
 def paper_accuracy(estimator: str, tau: float | None, k: int | None, max_len: int) -> float | None:
     "The paper's Table 1 test accuracy (%) for this configuration, or `None` if it has none."
     name = estimator_label(estimator, dict(k=k)) if k is not None else estimator
-    rows = [r for r in paper_results(1) if r["estimator"] == name and r["max_len"] == max_len and tau is not None and math.isclose(r["tau"], tau)]
+    def same_cell(r): return r["estimator"] == name and r["max_len"] == max_len and math.isclose(r["tau"], tau)
+    rows = [r for r in paper_results(1) if tau is not None and same_cell(r)]
     return rows[0]["value"] if rows else None
 
 def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkpoint go
@@ -215,21 +232,27 @@ def run(out_dir: str = "runs/listops/smoke", # where metrics.json and the checkp
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     check_knob(estimator, "estimator", "str"); check_knob(tau, "tau", "positive?"); check_knob(k, "k", "count?")
     prm, dev = resolve_params(scale, **knobs), resolve_device(device)
-    est = estimator_from_label(estimator, tau, torch.Generator(device=dev).manual_seed(seed + 1), **({} if k is None else dict(k=k)))
+    est = estimator_from_label(estimator, tau, torch.Generator(device=dev).manual_seed(seed + 1),
+                               **({} if k is None else dict(k=k)))
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
     splits = load_splits(prm["max_len"], prm["n_train"], prm["n_valid"], prm["n_test"], seed=0)
     torch.manual_seed(seed)
-    model = GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"], mlp_hidden=prm["mlp_hidden"], leaf_lstm=prm["leaf_lstm"]).to(dev)
-    identity = dict(seed=seed, estimator=estimator, tau=tau, k=k, **{key: v for key, v in prm.items() if key not in ("iterations", "eval_every", "checkpoint_every")})
-    state = train(model, est, splits, prm, dev, torch.Generator().manual_seed(seed), out / "checkpoint.pt", identity, progress)
+    model = GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"], mlp_hidden=prm["mlp_hidden"],
+                           leaf_lstm=prm["leaf_lstm"]).to(dev)
+    identity = dict(seed=seed, estimator=estimator, tau=tau, k=k,
+                    **{key: v for key, v in prm.items() if key not in ("iterations", "eval_every", "checkpoint_every")})
+    state = train(model, est, splits, prm, dev, torch.Generator().manual_seed(seed), out / "checkpoint.pt",
+                  identity, progress)
     t_train = time.perf_counter() - t0
     model.load_state_dict(state["best"]["model"])
     test = evaluate(model, splits["test"], dev)
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
-    metrics = dict(params=dict(identity, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev)),
+    metrics = dict(params=dict(identity, iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale,
+                               device=str(dev)),
                    test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=state["best"]["iteration"],
-                   best_valid_accuracy=state["best"]["valid_accuracy"], diverged_at=state["diverged_at"], baselines=baselines(splits["test"], splits["train"]),
+                   best_valid_accuracy=state["best"]["valid_accuracy"], diverged_at=state["diverged_at"],
+                   baselines=baselines(splits["test"], splits["train"]),
                    paper_test_accuracy=paper_accuracy(estimator, tau, k, prm["max_len"]), history=state["history"],
                    sizes={s: len(v) for s, v in splits.items()},
                    example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree,
