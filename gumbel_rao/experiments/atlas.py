@@ -8,7 +8,8 @@ import json, math, time
 from pathlib import Path
 import pandas as pd, torch
 from ..core import resolve_device, check_positive, check_count
-from ..estimators import list_estimators, make_estimator, estimator_hparams, parse_estimator_label, estimator_label
+from ..estimators import (list_estimators, make_estimator, estimator_hparams, parse_estimator_label,
+                                   estimator_label)
 from ..exact import sample_gradients, gradient_stats, make_problem
 from ..timing import time_forward_backward, peak_memory_bytes
 from .scales import resolve_scale, check_presets, check_knob, check_knobs
@@ -18,7 +19,7 @@ __all__ = ['PRESETS', 'KNOB_KINDS', 'estimator_specs', 'estimate_gradients', 'me
            'headlines', 'best_pivot', 'atlas_records', 'cost_fn', 'cost_row', 'costs', 'check_params', 'run']
 
 # %% ../../nbs/33_exp.atlas.ipynb #30613112
-def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(k=4)"); `None`: every registered non-ablation estimator
+def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(k=4)"); `None`: all but ablations
                     ks=(1, 10, 100), # K values that "gr-mck" is expanded over
                     k_other: int = 10, # `k` for other estimators that take one
                     soft_ks=(), # K values of GR-MCK's soft variant (`hard=False`), added where "gr-mck" is expanded
@@ -30,14 +31,15 @@ def estimator_specs(names=None, # registered names or labels ("gr-mc<K>", "name(
     for name in names:
         if name == "gr-mck":
             hparams = [dict(k=int(k)) for k in ks] + [dict(k=int(k), hard=False) for k in soft_ks]
-            specs += [dict(label=estimator_label("gr-mck", hparams), name="gr-mck", hparams=hparams, tau_param="tau") for hparams in hparams]
+            specs += [dict(label=estimator_label("gr-mck", hparams), name="gr-mck", hparams=hparams,
+                           tau_param="tau") for hparams in hparams]
             continue
         base, hparams = parse_estimator_label(name)
         if base not in known: raise ValueError(f"estimators: unknown estimator {name!r}; known: {', '.join(known)}")
         params = estimator_hparams(base)
         if "k" in params: hparams.setdefault("k", k_other)
         label = estimator_label(base, hparams)
-        tau_param = "tau" if "tau" in params else "tau_backward" if "tau_backward" in params else None
+        tau_param = next((p for p in ("tau", "tau_backward") if p in params), None)
         specs.append(dict(label=label, name=base, hparams=hparams, tau_param=tau_param))
     return specs
 
@@ -122,7 +124,8 @@ def headlines(df: pd.DataFrame, # atlas records
              ) -> pd.DataFrame:
     "`headline` among all estimators (pool 'all') and among those evaluating the loss once per estimate (all but RLOO)."
     single = df[[parse_estimator_label(label)[0] != "rloo" for label in df["estimator"]]]
-    return pd.concat([headline(df).assign(pool="all"), headline(single).assign(pool="one loss evaluation")], ignore_index=True)
+    return pd.concat([headline(df).assign(pool="all"), headline(single).assign(pool="one loss evaluation")],
+                     ignore_index=True)
 
 # %% ../../nbs/33_exp.atlas.ipynb #c8a0932f
 def best_pivot(best: pd.DataFrame, # from `best_table`
@@ -144,7 +147,8 @@ def cost_fn(logits: torch.Tensor, # the logits, (batch, variables, categories)
             name: str = "st-gs", # a registered estimator name
             **hparams, # its hyperparameters
            ) -> torch.Tensor:
-    "A function `logits -> d` for the cost meters: `d` itself for pathwise estimators, else a zero tensor carrying the surrogate."
+    """A function `logits -> d` for the cost meters: `d` itself for pathwise estimators, else a zero tensor carrying
+    the surrogate."""
     est = make_estimator(name, **hparams)
     d = est.sample(logits)
     if getattr(est, "pathwise", True) and d.shape == logits.shape: return d
@@ -163,7 +167,8 @@ def cost_row(spec: dict, # from `estimator_specs`
     clock = "thread" if logits.device.type == "cpu" else "wall"
     hparams = dict(spec["hparams"], **({spec["tau_param"]: tau} if spec["tau_param"] else {}))
     seconds = time_forward_backward(lambda t: cost_fn(t, spec["name"], **hparams), logits, repeats, clock=clock)
-    peak = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(logits.shape), logits.device, name=spec["name"], **hparams)
+    peak = (peak_memory_bytes("gumbel_rao.experiments.atlas:cost_fn", tuple(logits.shape), logits.device,
+                              name=spec["name"], **hparams)
             if memory else float("nan"))
     return dict(estimator=spec["label"], seconds=seconds, peak_bytes=peak)
 
@@ -176,10 +181,12 @@ def costs(specs: list, # from `estimator_specs`
           device="cpu", # where to run
           memory: bool = True, # also measure peak memory (on the CPU, a subprocess per estimator)
          ) -> tuple:
-    "Per estimator: `cost_row`, and the ratios to ST-GS (measured first); plus notes on the meters and on skipped estimators."
+    """Per estimator: `cost_row`, and the ratios to ST-GS (measured first); plus notes on the meters and on skipped
+    estimators."""
     logits = torch.randn(shape, generator=torch.Generator().manual_seed(seed)).to(device)
     ref = dict(label="st-gs", name="st-gs", hparams={}, tau_param="tau")
-    rows, notes = [], [f"cost meters: gumbel_rao.timing.time_forward_backward (clock {'thread' if logits.device.type == 'cpu' else 'wall'}) and peak_memory_bytes"]
+    rows, notes = [], ["cost meters: gumbel_rao.timing.time_forward_backward (clock "
+                       f"{'thread' if logits.device.type == 'cpu' else 'wall'}) and peak_memory_bytes"]
     for spec in [ref] + [s for s in specs if s["label"] != "st-gs"]:
         try: rows.append(cost_row(spec, logits, repeats, tau, memory))
         except Exception as e: notes.append(f"cost of {spec['label']} skipped: {type(e).__name__}: {e}")
@@ -189,14 +196,16 @@ def costs(specs: list, # from `estimator_specs`
     return df, notes
 
 # %% ../../nbs/33_exp.atlas.ipynb #6e4d111c
-_COMMON = dict(problems=("simplex", "quadratic", "poly-1.5", "poly-2", "poly-3"), estimators=None, k_other=10, cost_tau=0.5,
-               quad_shape=(3, 4), cost_shape=(200, 15, 16), cost_memory=True)
+_COMMON = dict(problems=("simplex", "quadratic", "poly-1.5", "poly-2", "poly-3"), estimators=None,
+               k_other=10, cost_tau=0.5, quad_shape=(3, 4), cost_shape=(200, 15, 16), cost_memory=True)
 PRESETS = dict(
-    smoke=dict(_COMMON, taus=(0.3, 1.0), ks=(1, 10), soft_ks=(10,), n_samples=300, problems=("simplex", "quadratic", "poly-2"),
+    smoke=dict(_COMMON, taus=(0.3, 1.0), ks=(1, 10), soft_ks=(10,), n_samples=300,
+               problems=("simplex", "quadratic", "poly-2"),
                poly_vars=4, cost_shape=(8, 3, 4), cost_repeats=2, cost_memory=False),
-    cpu=dict(_COMMON, taus=(0.1, 0.3, 0.5, 1.0, 2.0), ks=(1, 10, 100), soft_ks=(100,), n_samples=5000, poly_vars=6, cost_repeats=25),
-    paper=dict(_COMMON, taus=(0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 2.0), ks=(1, 10, 100, 1000), soft_ks=(100, 1000), n_samples=100_000,
-               poly_vars=8, cost_repeats=50))
+    cpu=dict(_COMMON, taus=(0.1, 0.3, 0.5, 1.0, 2.0), ks=(1, 10, 100), soft_ks=(100,), n_samples=5000, poly_vars=6,
+             cost_repeats=25),
+    paper=dict(_COMMON, taus=(0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0, 2.0), ks=(1, 10, 100, 1000), soft_ks=(100, 1000),
+               n_samples=100_000, poly_vars=8, cost_repeats=50))
 
 # %% ../../nbs/33_exp.atlas.ipynb #425ae3e3
 KNOB_KINDS = dict(problems="str[]", estimators=None, k_other="count", cost_tau="positive", quad_shape="count[]",
@@ -205,12 +214,15 @@ KNOB_KINDS = dict(problems="str[]", estimators=None, k_other="count", cost_tau="
 
 def check_params(prm: dict, # the resolved knobs of `PRESETS`
                 ) -> dict:
-    "The knobs with temperatures as a tuple of floats and one estimator name as a list, after checking each; raises naming the bad knob."
+    """The knobs with temperatures as a tuple of floats and one estimator name as a list, after checking each; raises
+    naming the bad knob."""
     check_knobs(prm, KNOB_KINDS)
     est = prm["estimators"]
-    if not (est is None or isinstance(est, str) or isinstance(est, (list, tuple)) and all(isinstance(e, str) for e in est)):
+    names_ok = isinstance(est, (list, tuple)) and all(isinstance(e, str) for e in est)
+    if not (est is None or isinstance(est, str) or names_ok):
         raise ValueError(f"estimators must be None, a name or a list of names, got {est!r}")
-    if len(prm["quad_shape"]) != 2: raise ValueError(f"quad_shape must be (variables, categories), got {prm['quad_shape']}")
+    if len(prm["quad_shape"]) != 2:
+        raise ValueError(f"quad_shape must be (variables, categories), got {prm['quad_shape']}")
     prm = dict(prm, taus=tuple(float(t) for t in prm["taus"]))
     if not prm["taus"]: raise ValueError("taus must not be empty")
     for t in prm["taus"]: check_positive(t, "taus")
@@ -218,7 +230,8 @@ def check_params(prm: dict, # the resolved knobs of `PRESETS`
     for key in ("n_samples", "poly_vars", "cost_repeats", "k_other"): check_count(prm[key], key)
     check_positive(prm["cost_tau"], "cost_tau")
     if prm["n_samples"] < 2: raise ValueError("n_samples must be at least 2")
-    if len(prm["cost_shape"]) != 3: raise ValueError(f"cost_shape must be (batch, variables, categories), got {prm['cost_shape']}")
+    if len(prm["cost_shape"]) != 3:
+        raise ValueError(f"cost_shape must be (batch, variables, categories), got {prm['cost_shape']}")
     if not prm["problems"]: raise ValueError("problems must not be empty")
     if isinstance(prm["estimators"], str): prm["estimators"] = [prm["estimators"]]
     return prm
@@ -239,11 +252,15 @@ def run(out_dir: str | Path = "runs/atlas/smoke", # where metrics.json and the C
     probs = [make_problem(n, seed, tuple(prm["quad_shape"]), prm["poly_vars"], dev) for n in prm["problems"]]
     df, notes = atlas(specs, probs, prm["taus"], prm["n_samples"], seed, dev, progress)
     best, head = best_table(df), headlines(df)
-    cost, cnotes = costs(specs, tuple(prm["cost_shape"]), prm["cost_repeats"], prm["cost_tau"], seed, dev, prm["cost_memory"])
-    for name, table in dict(records=df, best_mse=best, best_mse_table=best_pivot(best), headline=head, costs=cost).items():
+    cost, cnotes = costs(specs, tuple(prm["cost_shape"]), prm["cost_repeats"], prm["cost_tau"], seed, dev,
+                         prm["cost_memory"])
+    for name, table in dict(records=df, best_mse=best, best_mse_table=best_pivot(best), headline=head,
+                            costs=cost).items():
         table.to_csv(out / f"{name}.csv", index=name not in ("records", "headline"))
-    metrics = dict(scale=scale, seed=seed, device=str(dev), params=prm, estimators=[s["label"] for s in specs], notes=notes + cnotes,
-                   best={f"{e}|{pr}": dict(mse=r.mse, mse_se=r.mse_se, tau=None if math.isnan(r.best_tau) else r.best_tau)
+    metrics = dict(scale=scale, seed=seed, device=str(dev), params=prm, estimators=[s["label"] for s in specs],
+                   notes=notes + cnotes,
+                   best={f"{e}|{pr}": dict(mse=r.mse, mse_se=r.mse_se,
+                                           tau=None if math.isnan(r.best_tau) else r.best_tau)
                          for (e, pr), r in best.iterrows()},
                    headline=head.to_dict("records"), costs=cost.to_dict("index"), wall_seconds=time.perf_counter() - t0,
                    records=atlas_records(df))
