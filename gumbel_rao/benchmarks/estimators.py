@@ -34,9 +34,12 @@ def gumbel_rao_straightforward(logits: torch.Tensor, # unnormalised log-probabil
     return d + y - y.detach()
 
 # %% ../../nbs/90_benchmarks.estimators.ipynb #1fd1e40c
-PRESETS = check_presets(dict(smoke=dict(shape=(20, 15, 16), ks=(1, 10), repeats=2, steady_shapes=((20, 15, 16),), processes=2),
-                             cpu=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=5, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5),
-                             paper=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=20, steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5)))
+PRESETS = check_presets(dict(smoke=dict(shape=(20, 15, 16), ks=(1, 10), repeats=2,
+                                        steady_shapes=((20, 15, 16),), processes=2),
+                             cpu=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=5,
+                                      steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5),
+                             paper=dict(shape=(200, 15, 16), ks=(1, 10, 100, 1000), repeats=20,
+                                        steady_shapes=((200, 15, 16), (100, 128, 10)), processes=5)))
 
 # %% ../../nbs/90_benchmarks.estimators.ipynb #c864f427
 def benchmark_gumbel_rao(shape: tuple = (200, 15, 16), # logits shape
@@ -46,7 +49,7 @@ def benchmark_gumbel_rao(shape: tuple = (200, 15, 16), # logits shape
                          tau: float = 0.5, # temperature (does not affect cost)
                          memory: bool = True, # also measure peak memory
                          straightforward_max_k: int = 1000, # skip the straightforward version above this K
-                         clock: str = "wall", # "wall" or "thread" (robust on a shared machine; CPU only), see `median_seconds`
+                         clock: str = "wall", # "wall" or "thread" (robust on a shared machine; CPU only)
                         ):
     "A table (pandas DataFrame) of seconds and peak bytes per K, with ratios, all measured in this run."
     import pandas as pd
@@ -57,23 +60,28 @@ def benchmark_gumbel_rao(shape: tuple = (200, 15, 16), # logits shape
     t_stgs = time_forward_backward("st-gs", logits, repeats, clock, tau=tau)
     rows = []
     for k in tqdm(ks, desc="K"):
-        row = dict(K=k, gr_s=time_forward_backward("gumbel_rao.estimators:gumbel_rao", logits, repeats, clock, k=k, tau=tau),
+        row = dict(K=k, gr_s=time_forward_backward("gumbel_rao.estimators:gumbel_rao", logits, repeats,
+                                                   clock, k=k, tau=tau),
                    floor_s=time_uniform_floor(k * numel, device, repeats, clock), st_gs_s=t_stgs)
         baselines = dict(straightforward="gumbel_rao.benchmarks.estimators:gumbel_rao_straightforward",
                          autograd="gumbel_rao.estimators:gumbel_rao_autograd")
         for label, spec in baselines.items():
-            if k <= straightforward_max_k: row[f"{label}_s"] = time_forward_backward(spec, logits, repeats, clock, k=k, tau=tau)
-        if memory:
-            row["gr_peak_mb"] = peak_memory_bytes("gumbel_rao.estimators:gumbel_rao", shape, device, k=k, tau=tau) / 2**20
             if k <= straightforward_max_k:
-                row["straightforward_peak_mb"] = peak_memory_bytes(baselines["straightforward"], shape, device, k=k, tau=tau) / 2**20
+                row[f"{label}_s"] = time_forward_backward(spec, logits, repeats, clock, k=k, tau=tau)
+        if memory:
+            gr_peak = peak_memory_bytes("gumbel_rao.estimators:gumbel_rao", shape, device, k=k, tau=tau)
+            row["gr_peak_mb"] = gr_peak / 2**20
+            if k <= straightforward_max_k:
+                straightforward_peak = peak_memory_bytes(baselines["straightforward"], shape, device, k=k, tau=tau)
+                row["straightforward_peak_mb"] = straightforward_peak / 2**20
         rows.append(row)
     df = pd.DataFrame(rows).set_index("K")
     df["gr/straightforward"] = df["gr_s"] / df.get("straightforward_s")
     df["gr/autograd"] = df["gr_s"] / df.get("autograd_s")
     df["gr/floor"] = df["gr_s"] / df["floor_s"]
     df["gr/st_gs"] = df["gr_s"] / df["st_gs_s"]
-    if memory: df["gr_peak/gr_peak@K=10"] = df["gr_peak_mb"] / df.loc[10, "gr_peak_mb"] if 10 in df.index else float("nan")
+    if memory:
+        df["gr_peak/gr_peak@K=10"] = df["gr_peak_mb"] / df.loc[10, "gr_peak_mb"] if 10 in df.index else float("nan")
     return df
 
 # %% ../../nbs/90_benchmarks.estimators.ipynb #ae61f4d5
@@ -99,11 +107,13 @@ def steady_speed(shapes: tuple = ((200, 15, 16), (100, 128, 10)), # logits shape
     rows = []
     for shape in shapes:
         for p in range(processes):
-            out = subprocess.run([sys.executable, "-c", _STEADY_CHILD, json.dumps([spec, list(shape), k, tau, repeats, clock])],
+            out = subprocess.run([sys.executable, "-c", _STEADY_CHILD,
+                                  json.dumps([spec, list(shape), k, tau, repeats, clock])],
                                  capture_output=True, text=True, env={**os.environ, "OMP_NUM_THREADS": "1"}, check=True)
             rows.append(dict(shape=str(tuple(shape)), process=p, **json.loads(out.stdout.strip().splitlines()[-1])))
     runs = pd.DataFrame(rows).assign(ratio=lambda d: d.gr_s / d.floor_s)
-    summary = runs.groupby("shape", sort=False).agg(gr_ms=("gr_s", "median"), floor_ms=("floor_s", "median"), ratio=("ratio", "median"),
+    summary = runs.groupby("shape", sort=False).agg(gr_ms=("gr_s", "median"), floor_ms=("floor_s", "median"),
+                                                    ratio=("ratio", "median"),
                                                     gr_spread=("gr_s", lambda x: x.max() / x.min()),
                                                     floor_spread=("floor_s", lambda x: x.max() / x.min()))
     return runs, summary.assign(gr_ms=summary.gr_ms * 1e3, floor_ms=summary.floor_ms * 1e3)
