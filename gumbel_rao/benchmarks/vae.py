@@ -20,16 +20,21 @@ __all__ = ['PRESETS', 'vae_step', 'step_times', 'bound_throughput', 'step_table'
 
 # %% ../../nbs/91_benchmarks.vae.ipynb #cc9b0e59
 PRESETS = check_presets({
-    "smoke": dict(arity=16, batch_size=20, hidden=(64,), estimators=("st-gs", "gr-mc10"), repeats=2, bound_examples=20, bound_m=50,
-                  cost_arities=(4,), cost_batches=(8,), cost_estimators=("st-gs", "gr-mc10"), draw_ks=(1, 10), prop3_batches=(2,),
-                  cost_draws=2, cost_repeats=1),
-    "cpu": dict(arity=16, batch_size=200, hidden=(512, 256), estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
+    "smoke": dict(arity=16, batch_size=20, hidden=(64,), estimators=("st-gs", "gr-mc10"), repeats=2,
+                  bound_examples=20, bound_m=50,
+                  cost_arities=(4,), cost_batches=(8,), cost_estimators=("st-gs", "gr-mc10"), draw_ks=(1, 10),
+                  prop3_batches=(2,), cost_draws=2, cost_repeats=1),
+    "cpu": dict(arity=16, batch_size=200, hidden=(512, 256),
+                estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
                 repeats=10, bound_examples=100, bound_m=1000,
-                cost_arities=(2, 4, 8, 16), cost_batches=(20, 200), cost_estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
+                cost_arities=(2, 4, 8, 16), cost_batches=(20, 200),
+                cost_estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
                 draw_ks=(1, 10, 100, 1000), prop3_batches=(1, 5, 20, 100, 200), cost_draws=4, cost_repeats=3),
-    "paper": dict(arity=16, batch_size=200, hidden=(512, 256), estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
+    "paper": dict(arity=16, batch_size=200, hidden=(512, 256),
+                  estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
                   repeats=50, bound_examples=1000, bound_m=5000,
-                  cost_arities=(2, 4, 8, 16), cost_batches=(20, 200), cost_estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
+                  cost_arities=(2, 4, 8, 16), cost_batches=(20, 200),
+                  cost_estimators=("st", "st-gs", "gs", "gr-mc10", "gr-mc100", "gr-mc1000", "reinforce"),
                   draw_ks=(1, 10, 100, 1000), prop3_batches=(1, 5, 20, 100, 200), cost_draws=10, cost_repeats=5),
 })
 
@@ -82,7 +87,8 @@ def step_table(arities, # categories per variable
                hidden: tuple = (512, 256), device="cpu", repeats: int = 3, clock: str = "wall",
               ) -> list:
     "One row per (arity, batch size, estimator): `ms`, the median milliseconds of a training step (`vae_step`)."
-    return [dict(arity=a, batch_size=b, estimator=n, ms=1e3 * median_seconds(vae_step(a, b, n, hidden, device), device, repeats, clock))
+    return [dict(arity=a, batch_size=b, estimator=n,
+                 ms=1e3 * median_seconds(vae_step(a, b, n, hidden, device), device, repeats, clock))
             for a in arities for b in batch_sizes for n in estimators]
 
 # %% ../../nbs/91_benchmarks.vae.ipynb #a7e58281
@@ -94,7 +100,8 @@ def draw_table(arities, # categories per variable
                draws: int = 4, # draws per timed block
                repeats: int = 3, clock: str = "wall",
               ) -> list:
-    "One row per (arity, batch size, estimator, kind): `ms` per gradient draw of the encoder, kind `fixed` or `minibatch`."
+    """One row per (arity, batch size, estimator, kind): `ms` per gradient draw of the encoder, kind `fixed` or
+    `minibatch`."""
     check_count(draws, "draws")
     device, rows = torch.device(device), []
     grk = [estimator_label("gr-mck", dict(k=k)) for k in ks]
@@ -110,7 +117,8 @@ def draw_table(arities, # categories per variable
         for b in minibatch_batches:
             for name in grk:
                 est = estimator_from_label(name, 0.5, gen)
-                s = median_seconds(lambda: minibatch_gradients(model, train, b, est, draws, gen), device, repeats, clock)
+                s = median_seconds(lambda: minibatch_gradients(model, train, b, est, draws, gen),
+                                   device, repeats, clock)
                 rows.append(dict(arity=a, batch_size=b, estimator=name, kind="minibatch", ms=1e3 * s / draws))
     return rows
 
@@ -120,7 +128,8 @@ def bound_table(arities, # categories per variable
                 hidden: tuple = (512, 256), device="cpu", repeats: int = 3, clock: str = "wall",
                ) -> list:
     "One row per arity: `us_per_sample`, microseconds per importance sample of one image (`bound_throughput`)."
-    return [dict(arity=a, us_per_sample=1e6 / bound_throughput(examples, m, hidden, a, device, repeats, clock)) for a in arities]
+    def per_sample_us(a): return 1e6 / bound_throughput(examples, m, hidden, a, device, repeats, clock)
+    return [dict(arity=a, us_per_sample=per_sample_us(a)) for a in arities]
 
 def write_rows(path: str | Path, # a CSV file to write
                rows: list, # dicts with the same keys
@@ -148,26 +157,33 @@ def profile_step(estimator: str, arity: int = 16, batch_size: int = 200, hidden:
     key = "self_device_time_total" if device.type == "cuda" else "self_cpu_time_total"
     ev = sorted(prof.key_averages(), key=lambda e: getattr(e, key), reverse=True)
     total = sum(getattr(e, key) for e in ev) or 1
-    return [dict(name=e.key, calls=e.count // steps, self_ms=getattr(e, key) / 1000 / steps, share=getattr(e, key) / total) for e in ev[:top]]
+    return [dict(name=e.key, calls=e.count // steps, self_ms=getattr(e, key) / 1000 / steps,
+                 share=getattr(e, key) / total) for e in ev[:top]]
 
 # %% ../../nbs/91_benchmarks.vae.ipynb #6003143e
 def run(out_dir: str = "runs/benchmarks_vae/smoke", # where benchmarks.json goes
         scale: str = "smoke", device: str = "auto", clock: str = "wall", **knobs) -> dict:
-    "Step times and ratios, bound throughput and the profiles of ST-GS and GR-MC100 (`benchmarks.json`); the parts of a run's cost (`steps.csv`, `draws.csv`, `bound.csv`)."
+    """Step times and ratios, bound throughput and the profiles of ST-GS and GR-MC100 (`benchmarks.json`); the parts
+    of a run's cost (`steps.csv`, `draws.csv`, `bound.csv`)."""
     prm = resolve_scale(PRESETS, scale, **knobs)
     dev = resolve_device(device)
     threads = torch.get_num_threads()
     times = step_times(prm["estimators"], prm["arity"], prm["batch_size"], prm["hidden"], dev, prm["repeats"], clock)
     tput = bound_throughput(prm["bound_examples"], prm["bound_m"], prm["hidden"], prm["arity"], dev, clock=clock)
-    prof = {n: profile_step(n, prm["arity"], prm["batch_size"], prm["hidden"], dev) for n in ("st-gs", prm["estimators"][-1] if scale == "smoke" else "gr-mc100")}
-    out = dict(params=dict(prm, scale=scale, device=str(dev), torch_threads=threads, clock=clock, torch=torch.__version__),
+    profiled = ("st-gs", prm["estimators"][-1] if scale == "smoke" else "gr-mc100")
+    prof = {n: profile_step(n, prm["arity"], prm["batch_size"], prm["hidden"], dev) for n in profiled}
+    out = dict(params=dict(prm, scale=scale, device=str(dev), torch_threads=threads, clock=clock,
+                           torch=torch.__version__),
                step_seconds={n: s for n, (s, _) in times.items()}, ratio_to_st_gs={n: r for n, (_, r) in times.items()},
                bound_samples_per_second=tput, profiles=prof)
     Path(out_dir).mkdir(parents=True, exist_ok=True)
     (Path(out_dir) / "benchmarks.json").write_text(json.dumps(out, indent=1))
     if prm["cost_arities"]:   # the parts of a run's cost (see above), for the sweep's prices
         cost = dict(hidden=prm["hidden"], device=dev, repeats=prm["cost_repeats"], clock=clock)
-        write_rows(Path(out_dir) / "steps.csv", step_table(prm["cost_arities"], prm["cost_batches"], prm["cost_estimators"], **cost))
-        write_rows(Path(out_dir) / "draws.csv", draw_table(prm["cost_arities"], prm["cost_batches"], prm["draw_ks"], prm["prop3_batches"], draws=prm["cost_draws"], **cost))
-        write_rows(Path(out_dir) / "bound.csv", bound_table(prm["cost_arities"], prm["bound_examples"], prm["bound_m"], **cost))
+        write_rows(Path(out_dir) / "steps.csv", step_table(prm["cost_arities"], prm["cost_batches"],
+                                                           prm["cost_estimators"], **cost))
+        write_rows(Path(out_dir) / "draws.csv", draw_table(prm["cost_arities"], prm["cost_batches"], prm["draw_ks"],
+                                                           prm["prop3_batches"], draws=prm["cost_draws"], **cost))
+        write_rows(Path(out_dir) / "bound.csv", bound_table(prm["cost_arities"], prm["bound_examples"],
+                                                            prm["bound_m"], **cost))
     return out
