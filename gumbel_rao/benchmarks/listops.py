@@ -21,8 +21,10 @@ __all__ = ['PRESETS', 'step_seconds', 'run']
 
 # %% ../../nbs/92_benchmarks.listops.ipynb #a8123be4
 PRESETS = check_presets(dict(smoke=dict(max_lens=(10,), hidden=16, repeats=2, estimators=("st-gs", "gr-mc100")),
-                             cpu=dict(max_lens=(10, 25, 50), hidden=128, repeats=15, estimators=("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000")),
-                             paper=dict(max_lens=(10, 25, 50), hidden=128, repeats=50, estimators=("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000"))))
+                             cpu=dict(max_lens=(10, 25, 50), hidden=128, repeats=15,
+                                      estimators=("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000")),
+                             paper=dict(max_lens=(10, 25, 50), hidden=128, repeats=50,
+                                        estimators=("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000"))))
 
 # %% ../../nbs/92_benchmarks.listops.ipynb #7462f392
 def step_seconds(estimator: str, # registry name
@@ -48,7 +50,8 @@ def run(out_dir: str = "runs/benchmarks_listops/smoke", # where steps.csv and st
         clock: str = "wall", # "wall", or "thread" (one thread's CPU time; CPU only)
         tau: float = 0.1, # temperature (the step time does not depend on it)
         **knobs) -> dict:
-    "Median training-step time per length bound and estimator on a fixed batch of B = L test examples: `dict(meta, rows)`, also written to `out_dir`."
+    """Median training-step time per length bound and estimator on a fixed batch of B = L test examples: `dict(meta,
+    rows)`, also written to `out_dir`."""
     prm, dev = resolve_scale(PRESETS, scale, **knobs), resolve_device(device)
     rows = []
     for max_len in prm["max_lens"]:
@@ -57,12 +60,14 @@ def run(out_dir: str = "runs/benchmarks_listops/smoke", # where steps.csv and st
         batch = listops_batch({key: v.to(dev) for key, v in encode_listops(test).items()}, index.to(dev))
         for name in prm["estimators"]:
             r = step_seconds(name, batch, prm["hidden"], prm["repeats"], dev, clock, tau)
-            rows.append(dict(max_len=max_len, batch_longest=batch[0].shape[1], estimator=name, ms=1000 * r["seconds"], peak_mib=r["peak_mib"]))
+            rows.append(dict(max_len=max_len, batch_longest=batch[0].shape[1], estimator=name, ms=1000 * r["seconds"],
+                             peak_mib=r["peak_mib"]))
     st_gs = {r["max_len"]: r["ms"] for r in rows if r["estimator"] == "st-gs"}
     for r in rows: r["ratio_to_st_gs"] = r["ms"] / st_gs[r["max_len"]] if r["max_len"] in st_gs else None
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
     write_rows(out / "steps.csv", rows)
-    meta = dict(device=str(dev), name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu", torch=torch.__version__,
+    meta = dict(device=str(dev), name=torch.cuda.get_device_name(dev) if dev.type == "cuda" else "cpu",
+                torch=torch.__version__,
                 threads=torch.get_num_threads(), clock=clock, scale=scale, tau=tau, date=time.strftime("%Y-%m-%d"))
     (out / "steps.json").write_text(json.dumps(dict(meta, rows=rows), indent=1))
     return dict(meta, rows=rows)
