@@ -24,13 +24,16 @@ __all__ = ['PRESETS', 'run_params', 'single_step', 'group_step', 'vmap_step', 'p
 # %% ../../nbs/93_benchmarks.groups.ipynb #897ad8ae
 PRESETS = check_presets({
     "smoke": dict(arity=16, batches=(20,), hidden=(32,), estimators=("st-gs", "gr-mc10"), runs=(2,), repeats=1,
-                  memory=False, vmap=True, parts=("vae", "listops"), listops_lengths=(10,), listops_estimators=("st-gs",), listops_hidden=16),
+                  memory=False, vmap=True, parts=("vae", "listops"), listops_lengths=(10,),
+                  listops_estimators=("st-gs",), listops_hidden=16),
     "cpu": dict(arity=16, batches=(20, 200), hidden=(512, 256), estimators=("st-gs", "gr-mc100", "gr-mc1000"),
                 runs=(1, 4, 20), repeats=3, memory=True, vmap=True,
-                parts=("vae", "listops"), listops_lengths=(10, 25, 50), listops_estimators=("st-gs", "gr-mc100"), listops_hidden=128),
+                parts=("vae", "listops"), listops_lengths=(10, 25, 50), listops_estimators=("st-gs", "gr-mc100"),
+                listops_hidden=128),
     "paper": dict(arity=16, batches=(20, 200), hidden=(512, 256), estimators=("st-gs", "gr-mc100", "gr-mc1000"),
                   runs=(1, 4, 20), repeats=20, memory=True, vmap=True,
-                  parts=("vae", "listops"), listops_lengths=(10, 25, 50), listops_estimators=("st-gs", "gr-mc100"), listops_hidden=128),
+                  parts=("vae", "listops"), listops_lengths=(10, 25, 50), listops_estimators=("st-gs", "gr-mc100"),
+                  listops_hidden=128),
 })
 
 def run_params(estimator: str, # training estimator
@@ -54,7 +57,8 @@ def single_step(estimator: str, batch_size: int, hidden: tuple, device, arity: i
     state = init_training(run_params(estimator, batch_size, hidden, arity), train, device)
     return lambda: train_step(state, train, batch_size)
 
-def group_step(estimator: str, batch_size: int, hidden: tuple, runs: int, device, graphs: bool = False, arity: int = 16):
+def group_step(estimator: str, batch_size: int, hidden: tuple, runs: int, device, graphs: bool = False,
+               arity: int = 16):
     "One training step of a group of `runs` runs (replaying a CUDA graph with `graphs`), as a callable."
     device = torch.device(device)
     train = _train_images(device)
@@ -64,13 +68,15 @@ def group_step(estimator: str, batch_size: int, hidden: tuple, runs: int, device
 
 # %% ../../nbs/93_benchmarks.groups.ipynb #c4bf7c76
 def vmap_step(batch_size: int, hidden: tuple, runs: int, device, arity: int = 16, tau: float = 0.5):
-    "ST-GS through `torch.func` (`stack_module_state`, `functional_call`, `vmap`), fused Adam, per-run lr: the alternative design."
+    """ST-GS through `torch.func` (`stack_module_state`, `functional_call`, `vmap`), fused Adam, per-run lr: the
+    alternative design."""
     from torch.func import stack_module_state, vmap
     from gumbel_rao.estimators import make_estimator
     from gumbel_rao.models.vae import elbo
     device = torch.device(device)
     train = _train_images(device)
-    models = [init_training(run_params("st-gs", batch_size, hidden, arity, s), train, device)["model"] for s in range(runs)]
+    models = [init_training(run_params("st-gs", batch_size, hidden, arity, s), train,
+                            device)["model"] for s in range(runs)]
     params, _ = stack_module_state(models)
     params = {k: v.requires_grad_() for k, v in params.items()}
     base, est = models[0], make_estimator("st-gs", tau=tau)
@@ -89,7 +95,8 @@ def vmap_step(batch_size: int, hidden: tuple, runs: int, device, arity: int = 16
 
 class _Functional:
     "A `DiscreteVAE` whose encoder and decoder run with the parameters `p` (`functional_call`)."
-    def __init__(self, model, p): self.model, self.p, self.arity, self.latent_vars = model, p, model.arity, model.latent_vars
+    def __init__(self, model, p):
+        self.model, self.p, self.arity, self.latent_vars = model, p, model.arity, model.latent_vars
     def _call(self, part, x):
         sub = {k[len(part) + 1:]: v for k, v in self.p.items() if k.startswith(part + ".")}
         return torch.func.functional_call(getattr(self.model, part), sub, (x,))
@@ -107,18 +114,22 @@ estimator, batch, hidden, runs = json.loads(sys.argv[1])
 torch.set_num_threads(1)
 base = status("VmRSS:")
 open("/proc/self/clear_refs", "w").write("5")
-step = single_step(estimator, batch, tuple(hidden), "cpu") if runs == 0 else group_step(estimator, batch, tuple(hidden), runs, "cpu")
+if runs == 0: step = single_step(estimator, batch, tuple(hidden), "cpu")
+else: step = group_step(estimator, batch, tuple(hidden), runs, "cpu")
 step(); step()
 print(json.dumps(status("VmHWM:") - base))
 """
 
 def peak_bytes(estimator: str, batch_size: int, hidden: tuple, runs: int, # 0: a single run (`experiments.vae`)
                device) -> int:
-    "Peak memory (bytes) of building a run or group and taking two steps: CUDA in-process, CPU in a fresh subprocess (Linux)."
+    """Peak memory (bytes) of building a run or group and taking two steps: CUDA in-process, CPU in a fresh
+    subprocess (Linux)."""
     device = torch.device(device)
     if device.type == "cuda":
-        torch.cuda.synchronize(device); base = torch.cuda.memory_allocated(device); torch.cuda.reset_peak_memory_stats(device)
-        step = single_step(estimator, batch_size, hidden, device) if runs == 0 else group_step(estimator, batch_size, hidden, runs, device)
+        torch.cuda.synchronize(device); base = torch.cuda.memory_allocated(device)
+        torch.cuda.reset_peak_memory_stats(device)
+        step = single_step(estimator, batch_size, hidden,
+                           device) if runs == 0 else group_step(estimator, batch_size, hidden, runs, device)
         step(); step(); torch.cuda.synchronize(device)
         peak = torch.cuda.max_memory_allocated(device) - base
         del step; torch.cuda.empty_cache()
@@ -142,29 +153,33 @@ def measure(estimators, batches, runs, hidden: tuple, device, repeats: int = 3, 
         for b in batches:
             single = median_seconds(single_step(name, b, hidden, device, arity), device, repeats, clock)
             base = dict(estimator=name, batch_size=b)
-            rows.append(dict(base, runs=1, variant="separate", step_s=single, run_steps_per_s=1 / single, ratio_to_separate=1.0,
+            rows.append(dict(base, runs=1, variant="separate", step_s=single, run_steps_per_s=1 / single,
+                             ratio_to_separate=1.0,
                              peak_mb_per_run=peak_bytes(name, b, hidden, 0, device) / 2**20 if memory else None))
             for r in runs:
-                todo = [(v, lambda v=v: group_step(name, b, hidden, r, device, v == "graphed", arity)) for v in variants]
+                todo = [(v, lambda v=v: group_step(name, b, hidden, r, device, v == "graphed",
+                                                   arity)) for v in variants]
                 if vmap and name == "st-gs": todo.append(("vmap", lambda: vmap_step(b, hidden, r, device, arity)))
                 for variant, make in todo:
                     s = median_seconds(make(), device, repeats, clock)
                     mem = peak_bytes(name, b, hidden, r, device) / 2**20 / r if memory and variant == "eager" else None
-                    rows.append(dict(base, runs=r, variant=variant, step_s=s, run_steps_per_s=r / s, ratio_to_separate=single * r / s,
-                                     peak_mb_per_run=mem))
+                    rows.append(dict(base, runs=r, variant=variant, step_s=s, run_steps_per_s=r / s,
+                                     ratio_to_separate=single * r / s, peak_mb_per_run=mem))
     return rows
 
 # %% ../../nbs/93_benchmarks.groups.ipynb #db20876a
 @functools.lru_cache(maxsize=None)
 def _listops_train(max_len, device):
-    "300 generated training expressions of at most `max_len` tokens, encoded, on `device` (generated once per length; read only)."
+    """300 generated training expressions of at most `max_len` tokens, encoded, on `device` (generated once per
+    length; read only)."""
     splits = listops.load_splits(max_len, 300, 20, 20, seed=0)
     return {k: v.to(device) for k, v in encode_listops(splits["train"]).items()}
 
 def listops_params(estimator: str, max_len: int, hidden: int, seed: int = 0) -> dict:
     "One ListOps run's parameters (the cpu preset at length `max_len` and size `hidden`; lr 0.1, clip 5, tau 1)."
     return dict(listops.resolve_params("cpu", max_len=max_len, hidden=hidden, embed_dim=hidden, mlp_hidden=hidden,
-                                       n_train=300, n_valid=20, n_test=20), seed=seed, estimator=estimator, tau=1.0, k=None)
+                                       n_train=300, n_valid=20, n_test=20), seed=seed, estimator=estimator,
+                tau=1.0, k=None)
 
 def listops_single_step(estimator: str, max_len: int, hidden: int, device):
     "One training step of one ListOps run (`experiments.listops.train_step`), as a callable."
@@ -182,7 +197,8 @@ def listops_single_step(estimator: str, max_len: int, hidden: int, device):
 def listops_group_step(estimator: str, max_len: int, hidden: int, runs: int, device):
     "One training step of a group of `runs` ListOps runs, as a callable."
     device = torch.device(device)
-    tr = GroupListOpsTraining([listops_params(estimator, max_len, hidden, seed) for seed in range(runs)], _listops_train(max_len, device), device)
+    tr = GroupListOpsTraining([listops_params(estimator, max_len, hidden, seed) for seed in range(runs)],
+                              _listops_train(max_len, device), device)
     return tr.step
 
 # %% ../../nbs/93_benchmarks.groups.ipynb #62a6c492
@@ -193,10 +209,12 @@ def measure_listops(estimators, lengths, runs, hidden: int, device, repeats: int
         for L in lengths:
             single = median_seconds(listops_single_step(name, L, hidden, device), device, repeats, clock)
             base = dict(estimator=name, max_len=L, batch_size=L)
-            rows.append(dict(base, runs=1, variant="separate", step_s=single, run_steps_per_s=1 / single, ratio_to_separate=1.0))
+            rows.append(dict(base, runs=1, variant="separate", step_s=single, run_steps_per_s=1 / single,
+                             ratio_to_separate=1.0))
             for r in runs:
                 s = median_seconds(listops_group_step(name, L, hidden, r, device), device, repeats, clock)
-                rows.append(dict(base, runs=r, variant="eager", step_s=s, run_steps_per_s=r / s, ratio_to_separate=single * r / s))
+                rows.append(dict(base, runs=r, variant="eager", step_s=s, run_steps_per_s=r / s,
+                                 ratio_to_separate=single * r / s))
     return rows
 
 # %% ../../nbs/93_benchmarks.groups.ipynb #9997a68b
@@ -204,20 +222,25 @@ def run(out_dir: str = "runs/benchmarks_groups/smoke", # where the measurements 
         scale: str = "smoke", device: str = "auto",
         clock: str = "wall", # "wall", or "thread" (one thread's CPU time; CPU only)
         **knobs) -> dict:
-    "Run-steps per second of groups against separate runs; writes `benchmarks.json` and `.csv` (the VAE) and `listops.json` and `.csv`."
+    """Run-steps per second of groups against separate runs; writes `benchmarks.json` and `.csv` (the VAE) and
+    `listops.json` and `.csv`."""
     prm = resolve_scale(PRESETS, scale, **knobs)
     for r in prm["runs"]: check_count(r, "runs")
-    if not set(prm["parts"]) <= {"vae", "listops"}: raise ValueError(f"parts must name 'vae' and/or 'listops', got {prm['parts']!r}")
+    if not set(prm["parts"]) <= {"vae", "listops"}:
+        raise ValueError(f"parts must name 'vae' and/or 'listops', got {prm['parts']!r}")
     dev, folder = resolve_device(device), Path(out_dir)
     meta = dict(prm, scale=scale, device=str(dev), torch_threads=torch.get_num_threads(), clock=clock,
                 torch=torch.__version__, gpu=torch.cuda.get_device_name(dev) if dev.type == "cuda" else None)
     out = {}
     if "vae" in prm["parts"]:
-        out["vae"] = _write(folder, "benchmarks", meta, measure(prm["estimators"], prm["batches"], prm["runs"], tuple(prm["hidden"]), dev, prm["repeats"], clock,
-                   prm["arity"], prm["memory"] and (dev.type == "cuda" or os.path.exists("/proc/self/clear_refs")), prm["vmap"]))
+        memory = prm["memory"] and (dev.type == "cuda" or os.path.exists("/proc/self/clear_refs"))
+        rows = measure(prm["estimators"], prm["batches"], prm["runs"], tuple(prm["hidden"]), dev, prm["repeats"], clock,
+                       prm["arity"], memory, prm["vmap"])
+        out["vae"] = _write(folder, "benchmarks", meta, rows)
     if "listops" in prm["parts"]:
-        out["listops"] = _write(folder, "listops", meta, measure_listops(prm["listops_estimators"], prm["listops_lengths"], prm["runs"],
-                                                                       prm["listops_hidden"], dev, prm["repeats"], clock))
+        rows = measure_listops(prm["listops_estimators"], prm["listops_lengths"], prm["runs"], prm["listops_hidden"],
+                               dev, prm["repeats"], clock)
+        out["listops"] = _write(folder, "listops", meta, rows)
     return out
 
 def _write(folder, name, meta, rows):
