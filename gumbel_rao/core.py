@@ -19,11 +19,13 @@ def resolve_device(device: str | torch.device = "auto", # "auto", "cpu", "cuda",
                   ) -> torch.device:
     "The `torch.device` named by `device`; `'auto'` is CUDA when available, else CPU."
     if isinstance(device, torch.device): return device
-    if not isinstance(device, str): raise ValueError(f"device must be a string or torch.device, got {type(device).__name__}")
+    if not isinstance(device, str):
+        raise ValueError(f"device must be a string or torch.device, got {type(device).__name__}")
     if device == "auto": return torch.device("cuda" if torch.cuda.is_available() else "cpu")
     try: dev = torch.device(device)
     except RuntimeError as e: raise ValueError(f"device={device!r} is not a device name ({e})") from None
-    if dev.type == "cuda" and not torch.cuda.is_available(): raise ValueError(f"device={device!r} but CUDA is not available here; use device='auto' or 'cpu'")
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"device={device!r} but CUDA is not available here; use device='auto' or 'cpu'")
     return dev
 
 # %% ../nbs/00_core.ipynb #83b4d004
@@ -83,7 +85,8 @@ def check_logits(logits: torch.Tensor, # unnormalised log-probabilities, categor
                  name: str = "logits", # the argument's name, for the error message
                 ) -> torch.Tensor:
     "Raise `ValueError` unless `logits` is a floating tensor of shape (..., n>=1) without NaN, +inf or all-masked rows."
-    if not isinstance(logits, torch.Tensor): raise ValueError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
+    if not isinstance(logits, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor, got {type(logits).__name__}")
     if not logits.is_floating_point(): raise ValueError(f"{name} must be a floating tensor, got dtype {logits.dtype}")
     if logits.dim() == 0 or logits.shape[-1] == 0:
         raise ValueError(f"{name} must have categories on its last dimension, got shape {tuple(logits.shape)}")
@@ -214,7 +217,8 @@ def conditional_gumbel(logits: torch.Tensor, # theta, shape (..., n); -inf masks
                        k: int = 1, # number of conditional samples
                        generator: torch.Generator | None = None, # source of randomness
                       ) -> torch.Tensor:
-    "`k` samples of $\\theta + G$ conditioned on $\\arg\\max(\\theta + G) = d$, shape `(k, *logits.shape)`, without gradient."
+    """`k` samples of $\\theta + G$ conditioned on $\\arg\\max(\\theta + G) = d$, shape `(k, *logits.shape)`, without
+    gradient."""
     check_logits(logits); check_one_hot(d, logits); k = check_count(k, "k")
     with torch.no_grad():
         theta = logits.detach().to(working_dtype(logits))
