@@ -51,7 +51,8 @@ def positional_limit(fn, # a function whose arguments after the first few are ke
         if len(args) > len(positional):
             given = [positional[0]] + [_shown(v) for v in args[1:len(positional)]]
             extra = [f"{name}={_shown(v)}" for name, v in zip(keywords, args[len(positional):])]
-            raise TypeError(f"{fn.__name__} takes {len(positional)} positional arguments ({', '.join(positional)}), got "
+            raise TypeError(f"{fn.__name__} takes {len(positional)} positional arguments "
+                            f"({', '.join(positional)}), got "
                             f"{len(args)}; {', '.join(keywords)} are keyword-only: call "
                             f"{fn.__name__}({', '.join(given + extra)})")
         return fn(*args, **kwargs)
@@ -154,8 +155,8 @@ def st_gumbel_softmax(logits: torch.Tensor, # unnormalised log-probabilities; -i
                       dim: int = -1, # the dimension of the categories
                       generator: torch.Generator | None = None, # source of randomness
                      ) -> torch.Tensor:
-    """ST-GS, straight-through Gumbel-Softmax: the one-hot argmax(logits + G) with the gradient of softmax((logits + G) /
-    tau).
+    """ST-GS, straight-through Gumbel-Softmax: the one-hot argmax(logits + G) with the gradient of softmax((logits + G)
+    / tau).
 
     Forward: the one-hot D = argmax(logits + G), G i.i.d. standard Gumbel (in float32 for half-precision logits), so D
     ~ Cat(softmax(logits)); returned in the logits' dtype. Backward: J(softmax((logits + G) / tau)) g / tau at the
@@ -206,16 +207,18 @@ def resolve_noise(noise, # a name in `NOISE_SOURCES` ("mc", ...) or a noise sour
                  ):
     "The noise source named by `noise`."
     if callable(noise): return noise
-    if not isinstance(noise, str) or noise not in NOISE_SOURCES: raise ValueError(f"noise must be one of {sorted(NOISE_SOURCES)} or a noise source, got {noise!r}")
+    if not isinstance(noise, str) or noise not in NOISE_SOURCES:
+        raise ValueError(f"noise must be one of {sorted(NOISE_SOURCES)} or a noise source, got {noise!r}")
     return NOISE_SOURCES[noise]
 
 # %% ../nbs/01_estimators.ipynb #84979349
 def conditional_softmax_from_uniform(u: torch.Tensor, # uniform draws, shape (size, n, B); overwritten
-                                     inv_p: torch.Tensor, # 1 / softmax(theta), shape (n, B); 0 at the sampled category, inf where masked
+                                     inv_p: torch.Tensor, # 1 / softmax(theta), (n, B); 0 at the sample, inf if masked
                                      index: torch.Tensor, # the sampled categories, shape (1, B), int64
                                      tau: float, # temperature
                                     ) -> torch.Tensor:
-    "$\\mathrm{softmax}(X/\\tau)$ over dimension 1 for conditional samples $X$ given argmax $= i$, from uniforms, in place."
+    """$\\mathrm{softmax}(X/\\tau)$ over dimension 1 for conditional samples $X$ given argmax $= i$, from uniforms,
+    in place."""
     fin = torch.finfo(u.dtype)
     log_u = u.clamp_(min=fin.tiny, max=1 - fin.eps / 2).log_()               # = -E, strictly negative and finite
     e_i = log_u.gather(1, index.expand(u.shape[0], 1, u.shape[2])).neg_()   # E_i
@@ -253,14 +256,16 @@ def conditional_softmax_chunks(theta: torch.Tensor, # logits, shape (n, B), cate
                                fill, # `fill(out, start)` from a noise source, see `uniform_noise`
                                chunk_size: int | None = None, # samples per chunk; `None` picks by memory budget
                               ):
-    "Yield $\\mathrm{softmax}(X^k/\\tau)$ for the $K$ conditional samples, in chunks of shape `(size, n, B)` that share one workspace."
+    """Yield $\\mathrm{softmax}(X^k/\\tau)$ for the $K$ conditional samples, in chunks of shape `(size, n, B)` that
+    share one workspace."""
     chunk = chunk_size or default_chunk_size(k, theta.numel(), theta.device)
     log_p = torch.log_softmax(theta, 0)
     floor = -600.0 if theta.dtype == torch.float64 else -60.0
     fast = theta.numel() == 0 or bool(log_p.masked_fill(log_p == -math.inf, 0.0).min() > floor)
     inv_p = torch.exp(-log_p).scatter_(0, index, 0.0)
     for u in _uniform_chunks(theta, k, fill, chunk):
-        yield conditional_softmax_from_uniform(u, inv_p, index, tau) if fast else _log_space_softmax(u, theta, index, tau)
+        yield conditional_softmax_from_uniform(u, inv_p, index,
+                                               tau) if fast else _log_space_softmax(u, theta, index, tau)
 
 # %% ../nbs/01_estimators.ipynb #c6f93a7c
 def conditional_softmax_vjp(theta: torch.Tensor, # logits, detached, shape (n, B)
@@ -556,7 +561,8 @@ def gumbel_rao_total_derivative(logits: torch.Tensor, # unnormalised log-probabi
 
 # %% ../nbs/01_estimators.ipynb #95b9fecd
 class Estimator:
-    "Base class: `sample(logits)` returns $D$; `surrogate(per_example_loss)` returns the scalar to call `.backward()` on."
+    """Base class: `sample(logits)` returns $D$; `surrogate(per_example_loss)` returns the scalar to call
+    `.backward()` on."""
     name, pathwise = "estimator", True
     def __init__(self, generator: torch.Generator | None = None, # source of randomness for every draw
                  **hparams): self.generator, self.hparams = generator, hparams
@@ -634,7 +640,8 @@ class Reinforce(ScoreFunctionEstimator):
 
     def state_dict(self) -> dict: return dict(running_mean=self.running_mean)   # the baseline, for an exact resume
     def load_state_dict(self, state: dict):
-        if set(state) != {"running_mean"}: raise ValueError(f"reinforce's state is {{'running_mean'}}, got keys {sorted(state)}")
+        if set(state) != {"running_mean"}:
+            raise ValueError(f"reinforce's state is {{'running_mean'}}, got keys {sorted(state)}")
         self.running_mean = state["running_mean"]
 
     def baseline(self, loss):
@@ -679,7 +686,8 @@ def parse_estimator_label(label: str, # "gr-mc<K>", "name", or "name(key=value, 
     hparams = {}
     for item in filter(None, (m.group(2) or "").split(",")):
         key, eq, value = item.partition("=")
-        if not eq or not key.strip().isidentifier(): raise ValueError(f"estimator label {label!r}: {item!r} is not key=value")
+        if not eq or not key.strip().isidentifier():
+            raise ValueError(f"estimator label {label!r}: {item!r} is not key=value")
         hparams[key.strip()] = _label_value(value.strip())
     return m.group(1), hparams
 
@@ -689,13 +697,16 @@ def estimator_label(name: str, # a registered name, e.g. "gr-mck"
                    ) -> str:
     "The label of `name` with `hparams` fixed, such that `parse_estimator_label(label) == (name, hparams)`."
     hparams = dict(hparams or {})
-    if name == "gr-mck" and list(hparams) == ["k"] and isinstance(hparams["k"], int) and not isinstance(hparams["k"], bool):
+    k_only = list(hparams) == ["k"] and isinstance(hparams["k"], int) and not isinstance(hparams["k"], bool)
+    if name == "gr-mck" and k_only:
         return f"gr-mc{hparams['k']}"
     for key, value in hparams.items():
         if not isinstance(value, (bool, int, float, str)) or isinstance(value, str) and (
                 not value or set(value) & set(",=() ") or _label_value(value) != value):
             raise ValueError(f"hyperparameter {key}={value!r} cannot be written in a label")
-    return name + (f"({','.join(f'{k}={v!r}' if isinstance(v, float) else f'{k}={v}' for k, v in hparams.items())})" if hparams else "")
+    if not hparams: return name
+    items = (f"{k}={v!r}" if isinstance(v, float) else f"{k}={v}" for k, v in hparams.items())
+    return f"{name}({','.join(items)})"
 
 # %% ../nbs/01_estimators.ipynb #8d75e2cd
 ESTIMATOR_OPTIONS = ("dim", "chunk_size")  # keyword arguments that change how an estimate is computed, not its law
@@ -752,9 +763,13 @@ def make_estimator(name: str, # a registered name or a label, e.g. "gr-mc100" or
         >>> est.surrogate((d * torch.randn(5)).sum(-1)).backward()"""
     name, fixed = parse_estimator_label(name)
     hparams = {**hparams, **fixed}
-    allowed = estimator_hparams(name) + tuple(p for p in ESTIMATOR_OPTIONS if p in _factory_params(ESTIMATORS[name]["factory"]))
+    own = estimator_hparams(name)
+    options = _factory_params(ESTIMATORS[name]["factory"])
+    allowed = own + tuple(p for p in ESTIMATOR_OPTIONS if p in options)
     bad = [h for h in hparams if h not in allowed]
-    if bad: raise ValueError(f"estimator {name!r} takes no hyperparameter {', '.join(map(repr, bad))}; it takes {list(allowed)}")
+    if bad:
+        raise ValueError(f"estimator {name!r} takes no hyperparameter {', '.join(map(repr, bad))}; it takes "
+                         f"{list(allowed)}")
     factory = ESTIMATORS[name]["factory"]
     if isinstance(factory, type): return factory(generator=generator, **hparams)
     return PathwiseEstimator(factory, name, generator, **hparams)
@@ -769,10 +784,11 @@ register_estimator("reinforce", Reinforce, "REINFORCE with a running-mean baseli
 
 # %% ../nbs/01_estimators.ipynb #ad3f104c
 def estimator_from_label(label: str, # a registered name or label, e.g. "gr-mc100", "reinforce"
-                         tau: float | None = None, # temperature, for an estimator that takes `tau`; ignored by one that does not
+                         tau: float | None = None, # temperature; ignored by an estimator without `tau`
                          generator: torch.Generator | None = None, # source of randomness
                          **hparams, # other hyperparameters and options, passed as they are
                         ) -> Estimator:
-    "`make_estimator(label, tau=tau, **hparams)`, without `tau` for an estimator that takes none; raises for an unknown label."
+    """`make_estimator(label, tau=tau, **hparams)`, without `tau` for an estimator that takes none; raises for an
+    unknown label."""
     takes_tau = tau is not None and "tau" in estimator_hparams(label) and "tau" not in parse_estimator_label(label)[1]
     return make_estimator(label, generator=generator, **hparams, **({"tau": tau} if takes_tau else {}))
