@@ -8,7 +8,8 @@ import functools
 import torch
 from .core import (check_logits, check_positive, check_count, one_hot_argmax, sample_one_hot,
                              one_hot_sample_or_check, gumbel, softmax_jvp)
-from .estimators import positional_limit, replace_gradient, register_estimator, ScoreFunctionEstimator, working_dtype
+from .estimators import (positional_limit, replace_gradient, register_estimator, ScoreFunctionEstimator,
+                                   working_dtype)
 from .exact import all_one_hot
 
 # %% auto #0
@@ -287,7 +288,8 @@ class RLOO(ScoreFunctionEstimator):
     def check_loss(self, loss):
         k = self.hparams["k"]
         if loss.dim() == 0 or loss.shape[0] != k:
-            raise ValueError(f"per_example_loss must have the k={k} samples on its first dimension, got shape {tuple(loss.shape)}")
+            raise ValueError(f"per_example_loss must have the k={k} samples on its first dimension, got shape "
+                             f"{tuple(loss.shape)}")
 
     def baseline(self, loss):
         "Each sample's baseline: the mean loss of the other k - 1 samples of its example."
@@ -299,7 +301,8 @@ ZOO_ESTIMATORS = {
     "gst": (gst, "Gapped straight-through, gap 1.0 or 'p' (Fan et al. 2022)"),
     "gst-p": (gst_p, "Gapped straight-through with the probability-based gap (Fan et al. 2022)"),
     "reinmax": (reinmax, "ReinMax, second-order (Heun) straight-through (Liu et al. 2023)"),
-    "decoupled-st-gs": (decoupled_st_gs, "ST-GS with forward temperature tau_forward, backward tau_backward (Shah et al. 2024)"),
+    "decoupled-st-gs": (decoupled_st_gs, "ST-GS with forward temperature tau_forward, backward tau_backward (Shah "
+                                         "et al. 2024)"),
     "rloo": (RLOO, "REINFORCE leave-one-out with k samples; sample() adds a leading k dim"),
 }
 for _name, (_factory, _description) in ZOO_ESTIMATORS.items(): register_estimator(_name, _factory, _description)
@@ -310,7 +313,8 @@ def exact_estimator_mean(fn, # pathwise estimator taking `d=` and deterministic 
                          logits: torch.Tensor, # shape (m, n)
                          **hparams, # passed to `fn`
                         ) -> torch.Tensor:
-    "$\\sum_d p(d)\\,\\hat\\nabla(d)$ over every configuration: the exact expectation of an estimator that is deterministic given $D$."
+    """$\\sum_d p(d)\\,\\hat\\nabla(d)$ over every configuration: the exact expectation of an estimator that is
+    deterministic given $D$."""
     check_logits(logits)
     if logits.dim() != 2: raise ValueError(f"logits must have shape (n_vars, arity), got {tuple(logits.shape)}")
     configs = all_one_hot(*logits.shape, dtype=logits.dtype, device=logits.device)
