@@ -31,7 +31,8 @@ class GroupTreeLSTM(nn.Module):
                 ):
         super().__init__()
         if not models: raise ValueError("a group needs at least one model")
-        if any(m.leaf_rnn is not None for m in models): raise ValueError("groups train Tree-LSTMs without a leaf LSTM (leaf_lstm=False)")
+        if any(m.leaf_rnn is not None for m in models):
+            raise ValueError("groups train Tree-LSTMs without a leaf LSTM (leaf_lstm=False)")
         shapes = {tuple((k, tuple(v.shape)) for k, v in m.state_dict().items()) for m in models}
         if len(shapes) != 1: raise ValueError("the models of a group must share one architecture")
         self.runs, self.names = len(models), list(models[0].state_dict())
@@ -43,7 +44,8 @@ class GroupTreeLSTM(nn.Module):
 
     def _linear(self, x, name): # x (R, ..., in) -> (R, ..., out), with run r's nn.Linear `name`
         w, b = self.tensor(f"{name}.weight"), self.tensor(f"{name}.bias")
-        return torch.baddbmm(b[:, None], x.reshape(x.shape[0], -1, x.shape[-1]), w.transpose(1, 2)).reshape(*x.shape[:-1], w.shape[1])
+        return torch.baddbmm(b[:, None], x.reshape(x.shape[0], -1, x.shape[-1]),
+                             w.transpose(1, 2)).reshape(*x.shape[:-1], w.shape[1])
 
     def forward(self, ids: torch.Tensor, # token ids (R, B, L), padded with 0
                 lengths: torch.Tensor, # (R, B) each >= 1
@@ -56,23 +58,27 @@ class GroupTreeLSTM(nn.Module):
         H = self.hidden
         cell = lambda hl, cl, hr, cr: _cell(self, hl, cl, hr, cr, R)
         query = self.tensor("query").repeat_interleave(B, 0)                                          # (R B, H)
-        choose = greedy_choice if estimator is None else lambda s: estimator.sample(s.unflatten(0, (R, B))).flatten(0, 1)
+        def sample(s): return estimator.sample(s.unflatten(0, (R, B))).flatten(0, 1)
+        choose = greedy_choice if estimator is None else sample
         root, merges = compose_tree(h, c, lengths.flatten(), cell, query, choose)
         hid = self._linear(root.view(R, B, H), "classifier.0").relu()
         return dict(logits=self._linear(hid, "classifier.2"), merges=merges.view(R, B, -1))
 
     def run_state_dict(self, r: int, weights: list | None = None) -> dict:
         "Run `r`'s parameters as a `GumbelTreeLSTM` state dict (from `weights`, stacked like `self.weights`, if given)."
-        return {k: (w if weights is None else weights[i])[r].detach().clone() for i, (k, w) in enumerate(zip(self.names, self.weights))}
+        return {k: (w if weights is None else weights[i])[r].detach().clone() for i,
+                (k, w) in enumerate(zip(self.names, self.weights))}
 
 def _cell(group, hl, cl, hr, cr, R):
     "`BinaryTreeLSTMCell.forward` with each run's weights; states (R B, m, H)."
-    return compose_children(group._linear(torch.cat([hl, hr], -1).unflatten(0, (R, -1)), "cell.linear").flatten(0, 1), cl, cr)
+    return compose_children(group._linear(torch.cat([hl, hr], -1).unflatten(0, (R, -1)),
+                                          "cell.linear").flatten(0, 1), cl, cr)
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #66c182bd
 class GroupListOpsTraining(GroupSteps):
-    "The training state of a group of ListOps runs: model, SGD (lr 1, each run's gradient scaled by its lr), estimator, generators, per-run flags and window sums."
-    def __init__(self, prms: list, # each run's parameters (as `listops.run` resolves them, plus seed, estimator, tau, k); they differ in seed and lr only
+    """The training state of a group of ListOps runs: model, SGD (lr 1, each run's gradient scaled by its lr),
+    estimator, generators, per-run flags and window sums. The runs' `prms` differ in seed and lr only."""
+    def __init__(self, prms: list, # each run's `listops.run` parameters and seed, estimator, tau, k
                  train: dict, # `encode_listops` of the training split, on `device`
                  device: torch.device,
                 ):
@@ -82,14 +88,16 @@ class GroupListOpsTraining(GroupSteps):
         for prm in prms:
             with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
                 torch.manual_seed(prm["seed"])
-                models.append(GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"], mlp_hidden=prm["mlp_hidden"]))
+                models.append(GumbelTreeLSTM(hidden=prm["hidden"], embed_dim=prm["embed_dim"],
+                                             mlp_hidden=prm["mlp_hidden"]))
         self.model = GroupTreeLSTM(models).to(self.device)
         self.params = list(self.model.parameters())
         self.opt = torch.optim.SGD(self.params, lr=1.0)
-        self.data_gens = [torch.Generator(device=self.device).manual_seed(prm["seed"]) for prm in prms]   # on CPU: `listops.train`'s stream
+        # on CPU: `listops.train`'s stream
+        self.data_gens = [torch.Generator(device=self.device).manual_seed(prm["seed"]) for prm in prms]
         self.est_gens = [torch.Generator(device=self.device).manual_seed(prm["seed"] + 1) for prm in prms]
         self.est = GroupEstimator(p0["estimator"], [prm["tau"] for prm in prms], self.est_gens)
-        self.train = train                                                    # ids padded to the split's longest: static shapes
+        self.train = train                                     # ids padded to the split's longest: static shapes
         self.lr = torch.tensor([float(prm["lr"]) for prm in prms], device=self.device)
         self.clip = float(p0["clip"])
         self.alive = torch.ones(R, dtype=torch.bool, device=self.device)
@@ -100,9 +108,11 @@ class GroupListOpsTraining(GroupSteps):
         self.iteration, self.graph = 0, None
 
     def batch(self) -> tuple:
-        "Each run's minibatch `(ids (R, B, W), lengths (R, B), labels (R, B))`, drawn from its own generator as `listops.train` draws it."
+        """Each run's minibatch `(ids (R, B, W), lengths (R, B), labels (R, B))`, drawn from its own generator as
+        `listops.train` draws it."""
         B = self.prms[0]["batch_size"]
-        idx = torch.stack([torch.randint(0, self.train["ids"].shape[0], (B,), generator=g, device=self.device) for g in self.data_gens])
+        idx = torch.stack([torch.randint(0, self.train["ids"].shape[0], (B,), generator=g,
+                                         device=self.device) for g in self.data_gens])
         return self.train["ids"][idx], self.train["lengths"][idx], self.train["labels"][idx]
 
     def step(self):
@@ -118,14 +128,18 @@ class GroupListOpsTraining(GroupSteps):
             ok = self.alive & torch.isfinite(norm)
             coef = (self.clip / (norm + 1e-6)).clamp(max=1.0) if self.clip else torch.ones_like(norm)
             scale = torch.where(ok, coef * self.lr, 0.0)
-            for p, g in zip(self.params, grads): p.grad = torch.where(ok.view(-1, *[1] * (g.dim() - 1)), g * scale.view(-1, *[1] * (g.dim() - 1)).to(g.dtype), 0.0)
+            for p, g in zip(self.params, grads):
+                p.grad = torch.where(ok.view(-1, *[1] * (g.dim() - 1)),
+                                     g * scale.view(-1, *[1] * (g.dim() - 1)).to(g.dtype), 0.0)
         self.opt.step()
         with torch.no_grad():
             self.steps += 1
             self.diverged_at.copy_(torch.where(self.alive & ~ok, self.steps, self.diverged_at))
             self.alive.copy_(ok)
             acc = (out["logits"].argmax(-1) == labels).double().mean(1)
-            step = torch.stack([loss.detach().double().mean(1), acc, norm, (norm > self.clip).double() if self.clip else torch.zeros_like(norm), torch.ones_like(norm)])
+            step = torch.stack([loss.detach().double().mean(1), acc, norm,
+                                (norm > self.clip).double() if self.clip else torch.zeros_like(norm),
+                                torch.ones_like(norm)])
             self.sums += torch.where(ok, step, 0.0)
             self.norm_max.copy_(torch.where(ok, torch.maximum(self.norm_max, norm), self.norm_max))
 
@@ -137,8 +151,8 @@ class GroupListOpsTraining(GroupSteps):
         for r in range(len(self.prms)):
             n = s[4][r]
             mean = lambda i: s[i][r] / n if n else math.nan
-            rows.append(dict(train_loss=mean(0), train_accuracy=mean(1), grad_norm_mean=mean(2), grad_norm_max=mx[r] if n else math.nan,
-                             clipped_fraction=mean(3) if self.clip else 0.0))
+            rows.append(dict(train_loss=mean(0), train_accuracy=mean(1), grad_norm_mean=mean(2),
+                             grad_norm_max=mx[r] if n else math.nan, clipped_fraction=mean(3) if self.clip else 0.0))
         return rows
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #2713e665
@@ -164,12 +178,15 @@ def group_evaluate(model: GroupTreeLSTM, # the group
 
 # %% ../../nbs/35_exp.groups_listops.ipynb #cc2c1270
 def new_host_state(runs: int) -> dict:
-    "What the host keeps of a group between evaluations: each run's history, best-on-validation, and the stacked best weights."
-    return dict(history=[[] for _ in range(runs)], best=[dict(valid_accuracy=-1.0, iteration=None) for _ in range(runs)],
+    """What the host keeps of a group between evaluations: each run's history, best-on-validation, and the stacked
+    best weights."""
+    return dict(history=[[] for _ in range(runs)],
+                best=[dict(valid_accuracy=-1.0, iteration=None) for _ in range(runs)],
                 best_weights=None, recorded_dead=[False] * runs, t0=time.perf_counter())
 
 def _evaluate_and_record(tr, host, splits, it):
-    "Validation of every run that was alive after the last evaluation: a row each, best weights kept, the dead noted once."
+    """Validation of every run that was alive after the last evaluation: a row each, best weights kept, the dead
+    noted once."""
     rows, alive, died = tr.window(), tr.alive.tolist(), tr.diverged_at.tolist()
     todo = [r for r in range(len(tr.prms)) if not host["recorded_dead"][r]]
     if not todo: return
@@ -177,8 +194,8 @@ def _evaluate_and_record(tr, host, splits, it):
     improved = []
     for r in todo:
         at = it if alive[r] else died[r]
-        host["history"][r].append(dict(iteration=at, **rows[r], valid_accuracy=evals[r]["accuracy"], valid_f1=evals[r]["f1"],
-                                       seconds=time.perf_counter() - host["t0"]))
+        host["history"][r].append(dict(iteration=at, **rows[r], valid_accuracy=evals[r]["accuracy"],
+                                       valid_f1=evals[r]["f1"], seconds=time.perf_counter() - host["t0"]))
         if evals[r]["accuracy"] > host["best"][r]["valid_accuracy"]:
             host["best"][r] = dict(valid_accuracy=evals[r]["accuracy"], iteration=at); improved.append(r)
         if not alive[r]: host["recorded_dead"][r] = True
@@ -188,11 +205,13 @@ def _evaluate_and_record(tr, host, splits, it):
         for b, p in zip(host["best_weights"], tr.params): b[sel] = p.detach()[sel]
 
 def group_checkpoint_parts(tr: GroupListOpsTraining, host: dict) -> tuple:
-    "`(identity, objects, data)` for `experiments.checkpoints`: the runs' identities, the stacked model, optimizer and estimator (REINFORCE's baselines), each run's generators, and the rest."
+    """`(identity, objects, data)` for `experiments.checkpoints`: the runs' identities, the stacked model, optimizer
+    and estimator (REINFORCE's baselines), each run's generators, and the rest."""
     objects = dict(model=tr.model, opt=tr.opt, est=tr.est, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
                    **{f"est_gen{r}": g for r, g in enumerate(tr.est_gens)})
     data = dict(iteration=tr.iteration, host={k: v for k, v in host.items() if k != "t0"},
-                flags=dict(alive=tr.alive, diverged_at=tr.diverged_at, steps=tr.steps, sums=tr.sums, norm_max=tr.norm_max))
+                flags=dict(alive=tr.alive, diverged_at=tr.diverged_at, steps=tr.steps, sums=tr.sums,
+                           norm_max=tr.norm_max))
     return dict(runs=[_identity(prm) for prm in tr.prms]), objects, data
 
 def _identity(prm): return {k: v for k, v in prm.items() if k not in ("iterations", "eval_every", "checkpoint_every")}
@@ -205,11 +224,13 @@ def train_group(tr: GroupListOpsTraining, # from `GroupListOpsTraining` (or a re
                 graphs: bool = False, # replay the step as a CUDA graph
                 progress: bool = True, # show a tqdm bar
                ) -> bool:
-    "Train every run to `iterations` (or `stop_after` more), evaluating and checkpointing as `listops.train` does; True when complete."
+    """Train every run to `iterations` (or `stop_after` more), evaluating and checkpointing as `listops.train` does;
+    True when complete."""
     p0 = tr.prms[0]
     iters, every, ckpt_every = p0["iterations"], p0["eval_every"], p0["checkpoint_every"]
     end = iters if stop_after is None else min(iters, tr.iteration + stop_after)
-    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10, desc=f"{p0['estimator']} x{len(tr.prms)}")
+    desc = f"{p0['estimator']} x{len(tr.prms)}"
+    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10, desc=desc)
     while tr.iteration < end:
         n = min(end, (tr.iteration // every + 1) * every, (tr.iteration // ckpt_every + 1) * ckpt_every) - tr.iteration
         tr.run(n, graphs); bar.update(n)
@@ -227,21 +248,23 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
               device: str = "auto", scale: str = "smoke",
               estimator: str = "st-gs", tau: float = 1.0, # the estimator and temperature, shared by the runs
               stop_after: int | None = None, # stop this call after this many iterations (a group checkpoint is kept)
-              checkpoint: str | None = None, # the group's checkpoint file; None: group_checkpoint.pt in the first run's folder
+              checkpoint: str | None = None, # the group's checkpoint; None: group_checkpoint.pt in run 1's folder
               graphs: bool | None = None, # replay the training step as a CUDA graph; None: on CUDA
               progress: bool = True, # tqdm bar
               **knobs, # the other knobs of `experiments.listops` (None = preset), shared by the runs
              ) -> list:
     "Train R runs of one ListOps cell as one model; each run's `metrics.json` as `experiments.listops.run` writes it."
     runs = len(out_dirs)
-    if runs == 0 or len(set(map(str, out_dirs))) != runs: raise ValueError("out_dirs must be distinct folders, at least one")
+    if runs == 0 or len(set(map(str, out_dirs))) != runs:
+        raise ValueError("out_dirs must be distinct folders, at least one")
     seeds, lrs = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr")
     for s in seeds:
         if isinstance(s, bool) or not isinstance(s, int): raise ValueError(f"seeds must be ints, got {s!r}")
     check_knob(tau, "tau", "positive"); check_knob(stop_after, "stop_after", "count?")
     check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?")
-    GroupEstimator(estimator, [tau], [torch.Generator()])                       # an estimator groups cannot train fails here
-    prms = [dict(seed=s, estimator=estimator, tau=tau, k=None, **resolve_params(scale, **dict(knobs, lr=l))) for s, l in zip(seeds, lrs)]
+    GroupEstimator(estimator, [tau], [torch.Generator()])      # an estimator groups cannot train fails here
+    prms = [dict(seed=s, estimator=estimator, tau=tau, k=None, **resolve_params(scale, **dict(knobs, lr=l))) for s,
+            l in zip(seeds, lrs)]
     dev, outs = resolve_device(device), [Path(o) for o in out_dirs]
     graphs = dev.type == "cuda" if graphs is None else graphs
     if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
@@ -249,32 +272,38 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
     for o in outs: o.mkdir(parents=True, exist_ok=True)
     if not ckpt.exists() and all((o / "metrics.json").exists() for o in outs):      # finished earlier: nothing to do
         done = [json.loads((o / "metrics.json").read_text()) for o in outs]
-        if [{k: v for k, v in m["params"].items() if k not in ("iterations", "eval_every", "scale", "device", "group")} for m in done] \
-                == [_identity(prm) for prm in prms]: return done
+        run_keys = ("iterations", "eval_every", "scale", "device", "group")     # what is not the run's identity
+        identities = [{k: v for k, v in m["params"].items() if k not in run_keys} for m in done]
+        if identities == [_identity(prm) for prm in prms]: return done
     t0 = time.perf_counter()
     p0 = prms[0]
     splits = load_splits(p0["max_len"], p0["n_train"], p0["n_valid"], p0["n_test"], seed=0)
-    tr, host = GroupListOpsTraining(prms, {k: v.to(dev) for k, v in encode_listops(splits["train"]).items()}, dev), new_host_state(runs)
+    tr, host = GroupListOpsTraining(prms, {k: v.to(dev) for k, v in encode_listops(splits["train"]).items()},
+                                    dev), new_host_state(runs)
     identity, objects, _ = group_checkpoint_parts(tr, host)
     data = load_checkpoint(ckpt, identity, objects, optional=("est",))   # older checkpoints lack the estimator
     if data is not None:
         for k, v in data["flags"].items(): getattr(tr, k).copy_(v)
         tr.iteration = data["iteration"]; host.update(data["host"])
-    if not train_group(tr, host, splits, ckpt, stop_after, graphs, progress): return [dict(stopped=True, iteration=tr.iteration)] * runs
+    if not train_group(tr, host, splits, ckpt, stop_after, graphs, progress):
+        return [dict(stopped=True, iteration=tr.iteration)] * runs
     t_train = (time.perf_counter() - t0) / runs
     diverged, results = tr.diverged_at.tolist(), []
-    with torch.no_grad():                                                 # training is over: each run's best model, tested at once
+    with torch.no_grad():                                # training is over: each run's best model, tested at once
         for p, b in zip(tr.params, host["best_weights"]): p.copy_(b)
     tests = group_evaluate(tr.model, splits["test"], dev)
     base = baselines(splits["test"], splits["train"])
     picks = [i for i, e in enumerate(splits["test"]) if len(e.tokens) >= 7][:2] or [0]
     for r, (prm, out, test) in enumerate(zip(prms, outs, tests)):
-        metrics = dict(params=dict(_identity(prm), iterations=prm["iterations"], eval_every=prm["eval_every"], scale=scale, device=str(dev), group=runs),
+        metrics = dict(params=dict(_identity(prm), iterations=prm["iterations"], eval_every=prm["eval_every"],
+                                   scale=scale, device=str(dev), group=runs),
                        test_accuracy=test["accuracy"], test_f1=test["f1"], best_iteration=host["best"][r]["iteration"],
-                       best_valid_accuracy=host["best"][r]["valid_accuracy"], diverged_at=None if diverged[r] < 0 else diverged[r],
-                       baselines=base, paper_test_accuracy=paper_accuracy(estimator, tau, None, prm["max_len"]), history=host["history"][r],
-                       sizes={s: len(v) for s, v in splits.items()},
-                       example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree, label=splits["test"][i].label) for i in picks],
+                       best_valid_accuracy=host["best"][r]["valid_accuracy"],
+                       diverged_at=None if diverged[r] < 0 else diverged[r],
+                       baselines=base, paper_test_accuracy=paper_accuracy(estimator, tau, None, prm["max_len"]),
+                       history=host["history"][r], sizes={s: len(v) for s, v in splits.items()},
+                       example_trees=[dict(induced=test["trees"][i], gold=splits["test"][i].tree,
+                                           label=splits["test"][i].label) for i in picks],
                        wall_s=dict(train=round(t_train, 1), total=round((time.perf_counter() - t0) / runs, 1)))
         (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
         results.append(metrics)
