@@ -9,7 +9,8 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive, sample_one_hot
-from ..estimators import make_estimator, estimator_label, estimator_from_label
+from ..estimators import (make_estimator, estimator_label, estimator_from_label, estimator_hparams,
+                                   parse_estimator_label)
 from ..exact import gradient_stats
 from ..data.mnist import load_binarized_mnist, MNIST_FILES
 from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, importance_bound
@@ -17,10 +18,11 @@ from .scales import resolve_scale, check_presets, check_knob, check_knobs
 from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOB_KINDS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step',
-           'evaluate', 'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
-           'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
-           'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run', 'run_work']
+__all__ = ['PRESETS', 'KNOB_KINDS', 'ESTIMATOR_KNOBS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'estimator_knobs',
+           'run_hparams', 'init_training', 'train_step', 'evaluate', 'encoder_vjp', 'encoder_gradients',
+           'gradient_variance', 'reference_gradient', 'gradient_mse', 'minibatch_gradients', 'minibatch_variance',
+           'fit_minibatch_variance', 'training_identity', 'checkpoint_parts', 'train', 'iterations_to_thresholds',
+           'run', 'run_work']
 
 # %% ../../nbs/31_exp.vae.ipynb #a290c5f0
 PRESETS = check_presets({
@@ -79,12 +81,39 @@ def load_splits(train_examples: int | None = None, # first N training images; No
     sizes = dict(train=train_examples, valid=valid_examples, test=test_examples)
     return {s: load_binarized_mnist(s)[:n].to(device) for s, n in sizes.items()}
 
+# %% ../../nbs/31_exp.vae.ipynb #6787bd3d
+ESTIMATOR_KNOBS = dict(eta="nonnegative", lam="nonnegative", k="count")   # knob -> kind (`scales.check_knob`)
+
+def estimator_knobs(estimator: str, # the training estimator: a registered name or label, e.g. "reinmax-cv"
+                    **knobs, # values of `ESTIMATOR_KNOBS`; None: the estimator's default (not passed)
+                   ) -> dict:
+    """The knobs given (not None), checked, as keyword arguments of `make_estimator`.
+
+    Raises `ValueError` in one line naming the knob: a value of the wrong kind, a knob the estimator does not take
+    (e.g. `eta` for "st-gs"), or one its label already fixes (`k` for "gr-mc100")."""
+    unknown = sorted(set(knobs) - set(ESTIMATOR_KNOBS))
+    if unknown: raise ValueError(f"unknown estimator knob(s) {unknown}; they are {list(ESTIMATOR_KNOBS)}")
+    given = {n: check_knob(v, n, ESTIMATOR_KNOBS[n]) for n, v in knobs.items() if v is not None}
+    takes, fixed = estimator_hparams(estimator), parse_estimator_label(estimator)[1]
+    for name, value in given.items():
+        if name not in takes:
+            raise ValueError(f"{name}={value!r} is not a hyperparameter of estimator {estimator!r} (it takes {list(takes)})")
+        if name in fixed: raise ValueError(f"{name}={value!r}: estimator {estimator!r} fixes {name}={fixed[name]} already")
+    return given
+
+def run_hparams(prm: dict, # a run's parameters (`run` records only the estimator knobs given)
+               ) -> dict:
+    "The estimator knobs recorded in `prm`, as keyword arguments of `make_estimator`."
+    return {n: prm[n] for n in ESTIMATOR_KNOBS if n in prm}
+
 # %% ../../nbs/31_exp.vae.ipynb #203492bf
 def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estimator, tau, arity, lr, momentum, seed
+                             # and the estimator knobs given (eta, lam, k)
                   train: torch.Tensor, # training images
                   device: torch.device,
                  ) -> dict:
-    "The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen`, `est_gen`, `iteration`, `history`, `best`, `window`, `valid_seconds`."
+    """The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen`, `est_gen`, `iteration`, `history`,
+    `best`, `window`, `valid_seconds`."""
     torch.manual_seed(prm["seed"])
     model = vae_for_arity(prm["arity"], prm["latent_dim"], tuple(prm["hidden"])).to(device)
     with torch.no_grad(): model.decoder[-1].bias.copy_(torch.logit(train.mean(0).clamp(1e-3, 1 - 1e-3)))
@@ -92,8 +121,9 @@ def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estim
     else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     data_gen = torch.Generator(device).manual_seed(prm["seed"])
     est_gen = torch.Generator(device).manual_seed(prm["seed"] + 1)
-    return dict(model=model, opt=opt, est=estimator_from_label(prm["estimator"], prm["tau"], est_gen), data_gen=data_gen,
-                est_gen=est_gen, iteration=0, history=[], best=None, window=[], valid_seconds=0.0)
+    est = estimator_from_label(prm["estimator"], prm["tau"], est_gen, **run_hparams(prm))
+    return dict(model=model, opt=opt, est=est, data_gen=data_gen, est_gen=est_gen, iteration=0, history=[], best=None,
+                window=[], valid_seconds=0.0)
 
 # %% ../../nbs/31_exp.vae.ipynb #d76ecb73
 def train_step(state: dict, # from `init_training`
@@ -327,14 +357,15 @@ def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, o
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     if not (isinstance(arity, int) and arity >= 2): raise ValueError(f"arity must be an int >= 2, got {arity!r}")
     check_count(batch_size, "batch_size"); check_positive(tau, "tau")
-    if not 0 <= check_knob(momentum, "momentum", "nonnegative") < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    if not 0 <= check_knob(momentum, "momentum", "nonnegative") < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     check_knob(stop_after, "stop_after", "count?"); check_knob(resume_from, "resume_from", "path?")
     if resume_from is not None and not (Path(resume_from) / "checkpoint.pt").is_file():
         raise ValueError(f"resume_from={str(resume_from)!r} holds no checkpoint.pt of a finished run")
     estimator_from_label(estimator, tau)   # an unknown name fails here, naming it
 
 def _final(state, data, prm):
-    "Test bound (and with `compare_m` samples), Fig. 2 (b) and Prop. 3 rows of the best-on-validation model, and their seconds."
+    "Test bound (and with `compare_m` samples), Fig. 2 (b), Prop. 3 rows of the best-on-validation model; their seconds."
     state["model"].load_state_dict(state["best"]["model"])
     seconds, t0 = {}, time.perf_counter()
     test = evaluate(state["model"], data["test"], prm["test_m"], prm["seed"] + 7)
@@ -342,8 +373,10 @@ def _final(state, data, prm):
     compare = None
     if prm["compare_m"]:   # the same images with test_m and compare_m samples: how much tighter more samples get
         x = data["test"][: prm["compare_examples"]]
-        compare = dict(examples=x.shape[0], m=prm["test_m"], bound=evaluate(state["model"], x, prm["test_m"], prm["seed"] + 19),
-                       m_compare=prm["compare_m"], bound_compare=evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23))
+        bound = evaluate(state["model"], x, prm["test_m"], prm["seed"] + 19)
+        bound_compare = evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23)
+        compare = dict(examples=x.shape[0], m=prm["test_m"], bound=bound, m_compare=prm["compare_m"],
+                       bound_compare=bound_compare)
     seconds["compare"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
     xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
     names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
@@ -352,15 +385,21 @@ def _final(state, data, prm):
         ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
         rows = gradient_mse(state["model"], xb, names, prm["mse_taus"], prm["mse_draws"], ref, prm["seed"] + 13)
     seconds["mse_tau"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
-    prop3 = minibatch_variance(state["model"], data["train"], prm["prop3_batches"], prm["prop3_ks"], prm["tau"],
-                               prm["prop3_draws"], prm["seed"] + 17) if prm["prop3_batches"] else []
+    prop3 = []
+    if prm["prop3_batches"]:
+        prop3 = minibatch_variance(state["model"], data["train"], prm["prop3_batches"], prm["prop3_ks"], prm["tau"],
+                                   prm["prop3_draws"], prm["seed"] + 17)
     seconds["prop3"] = round(time.perf_counter() - t0, 2)
     return test, compare, rows, prop3, seconds
 
 def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint go
         seed: int = 0, device: str = "auto", scale: str = "smoke",
         estimator: str = "gr-mc100", # training estimator
-        tau: float = 0.5, arity: int = 16, batch_size: int = 200,
+        tau: float = 0.5, # temperature (ignored by an estimator without one)
+        eta: float | None = None, # ReinMax-CV's eta; None: the estimator's default (`estimator_knobs`)
+        lam: float | None = None, # MVE's lambda; None: the estimator's default
+        k: int | None = None, # conditional samples K; None: the label's or the estimator's default
+        arity: int = 16, batch_size: int = 200,
         optimizer: str = "adam", # "adam" (our default) or "sgd" (with momentum, the paper's)
         momentum: float = 0.9, # SGD's momentum
         stop_after: int | None = None, # stop this call after this many iterations (a checkpoint is kept)
@@ -368,10 +407,14 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
         progress: bool = True, # tqdm bar
         **knobs, # lr, iterations and the other preset knobs (None = preset)
        ) -> dict:
-    "Train and evaluate one configuration; returns (and writes) the metrics; `{'stopped': True, ...}` if `stop_after` ended it."
+    """Train and evaluate one configuration; returns (and writes) the metrics.
+
+    `{'stopped': True, ...}` if `stop_after` ended it. The estimator knobs (eta, lam, k) are recorded in the
+    parameters only when given."""
     _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer, resume_from)
-    prm = dict(resolve_params(scale, **knobs), estimator=estimator, tau=tau, arity=arity, batch_size=batch_size,
-               optimizer=optimizer, momentum=momentum, seed=seed)
+    hparams = estimator_knobs(estimator, eta=eta, lam=lam, k=k)
+    prm = dict(resolve_params(scale, **knobs), estimator=estimator, tau=tau, **hparams, arity=arity,
+               batch_size=batch_size, optimizer=optimizer, momentum=momentum, seed=seed)
     prm = {k: list(v) if isinstance(v, tuple) else v for k, v in prm.items()}
     dev = resolve_device(device)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -382,19 +425,22 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
     state = init_training(prm, data["train"], dev)
     objects, _ = checkpoint_parts(state)
     saved = load_checkpoint(out / "checkpoint.pt", training_identity(prm), objects)
-    if saved is not None: state["est"].load_state_dict(saved.pop("est")); state.update(saved)
+    if saved is not None:
+        state["est"].load_state_dict(saved.pop("est")); state.update(saved)
     resumed = saved is not None
     it0, t1 = state["iteration"], time.perf_counter()
     if not train(state, data, prm, out / "checkpoint.pt", stop_after, progress):
         return dict(stopped=True, iteration=state["iteration"])
     t_train = time.perf_counter() - t1
     test, compare, rows, prop3, seconds = _final(state, data, prm)
+    per_iteration = round(t_train / max(1, prm["iterations"] - it0), 5)
+    wall = dict(train=round(t_train, 2), validation=round(state["valid_seconds"], 2), per_iteration=per_iteration,
+                **seconds, total=round(time.perf_counter() - t0, 2))
+    prop3_fit = fit_minibatch_variance(prop3) if prop3 else None
     metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=resume_from), test_bound=test,
                    best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
-                   test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None, resumed=resumed,
-                   iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
-                   wall_s=dict(train=round(t_train, 2), validation=round(state["valid_seconds"], 2), per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5),
-                               **seconds, total=round(time.perf_counter() - t0, 2)))
+                   test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=prop3_fit, resumed=resumed,
+                   iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]), wall_s=wall)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics
 
