@@ -11,12 +11,13 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
-from ..estimators import estimator_from_label, estimator_label, replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
+from ..estimators import (ESTIMATORS, estimator_from_label, estimator_label, replace_gradient,
+                                   parse_estimator_label, resolve_noise, default_chunk_size, Reinforce)
 from .checkpoints import save_checkpoint, load_checkpoint
 from .scales import check_knob
 from ..models.vae import DiscreteVAE, log_bernoulli
 from .vae import (resolve_params, load_splits, init_training, gradient_variance, checkpoint_parts,
-                                        training_identity, iterations_to_thresholds,
+                                        training_identity, iterations_to_thresholds, estimator_knobs, run_hparams,
                                         fit_minibatch_variance, _check_args, _final)
 
 # %% auto #0
@@ -140,19 +141,29 @@ class _GroupGumbelRao(torch.autograd.Function):
         return group_gumbel_rao_vjp(ctx.est, logits, d, grad), None, None
 
 class GroupEstimator:
-    "One estimator for R runs, with each run's temperature and generator: `sample(logits (R, ..., n))`, `surrogate(loss (R, B))`."
-    def __init__(self, label: str, # "st", "st-gs", "gs", "gr-mc<K>" or "reinforce"
-                 taus: list, # each run's temperature (ignored by REINFORCE)
+    "R runs' estimator, each run's temperature and generator: `sample(logits (R, ..., n))`, `surrogate(loss (R, B))`."
+    def __init__(self, label: str, # "st", "st-gs", "gs", "gr-mc<K>", "reinforce", or another pathwise estimator
+                 taus: list, # each run's temperature (ignored by REINFORCE and by estimators without one)
                  generators: list, # each run's generator of estimator noise
                  noise = "mc", # GR-MCK's conditional noise source (see `estimators.uniform_noise`)
                  baseline_decay: float = 0.99, # REINFORCE's running-mean decay, as `estimators.Reinforce`
+                 hparams: list | None = None, # each run's estimator knobs (`vae.estimator_knobs`); None: none
                 ):
         name, hp = parse_estimator_label(label)
-        if name not in GROUP_ESTIMATORS:
-            raise ValueError(f"estimator {label!r} cannot train in a group; groups train {', '.join(GROUP_ESTIMATORS)} "
-                             "(gr-mck as gr-mc<K>); train it with `gumbel_rao.experiments.vae.run`, one run per process")
+        by_run = name not in GROUP_ESTIMATORS and not isinstance(ESTIMATORS.get(name, {}).get("factory", type), type)
+        if name not in GROUP_ESTIMATORS and not by_run:
+            raise ValueError(f"estimator {label!r} cannot train in a group; groups train the pathwise estimators and "
+                             "reinforce; train it with `gumbel_rao.experiments.vae.run`, one run per process")
         if len(taus) != len(generators): raise ValueError("one temperature and one generator per run")
-        self.name, self.k, self.generators, self.noise = name, hp.get("k", 10), list(generators), resolve_noise(noise)
+        hparams = [dict(h) for h in hparams] if hparams is not None else [{} for _ in taus]
+        if len(hparams) != len(taus): raise ValueError("hparams must hold one dict per run")
+        ks = {h.get("k", hp.get("k", 10)) for h in hparams}
+        if not by_run and (len(ks) > 1 or any(set(h) - {"k"} for h in hparams)):
+            raise ValueError(f"estimator {label!r} in a group takes no hyperparameter but one k shared by the runs")
+        self.name, self.k, self.generators, self.noise = name, ks.pop(), list(generators), resolve_noise(noise)
+        self.singles = None    # the runs' own estimators, for an estimator trained run by run (see above)
+        if by_run: self.singles = [estimator_from_label(label, t, g, **h) for t, g, h in zip(taus, generators, hparams)]
+        self.graphable = not by_run    # a step without host reads, which a CUDA graph can capture
         self.taus, self.decay = [float(t) for t in taus], float(baseline_decay)
         dev = self.generators[0].device
         self.tau = torch.tensor(self.taus, dtype=torch.float64, device=dev).view(-1, 1, 1, 1)   # (R, 1, 1, 1)
@@ -167,6 +178,7 @@ class GroupEstimator:
     def sample(self, logits: torch.Tensor) -> torch.Tensor:
         "Each run's one-hot (GS: relaxed) sample, drawn from its own generator exactly as a run of its own draws it."
         shape, dtype, dev = logits.shape[1:], logits.dtype, logits.device
+        if self.singles is not None: return torch.stack([e.sample(logits[r]) for r, e in enumerate(self.singles)])
         if self.name in ("st-gs", "gs"):
             x = logits + self._each(lambda r, g: gumbel(shape, g, dtype, dev))
             y = torch.softmax(x / self._tau_like(x), -1)
@@ -227,7 +239,8 @@ class GroupSteps:
 # %% ../../nbs/34_exp.groups.ipynb #5922959e
 class GroupTraining(GroupSteps):
     "The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator, generators, per-run flags."
-    def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in seed, lr, tau
+    def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in
+                                   # seed, lr, tau and the estimator's eta, lam
                  train: torch.Tensor, # training images, shape (N, x_dim), on `device`
                  device: torch.device,
                  noise = "mc", # GR-MCK's conditional noise source
@@ -237,7 +250,8 @@ class GroupTraining(GroupSteps):
             states = [init_training(prm, train, self.device) for prm in prms]     # each run's own initialisation and generators
         self.model = GroupVAE([s["model"] for s in states])
         self.data_gens, self.est_gens = [s["data_gen"] for s in states], [s["est_gen"] for s in states]
-        self.est = GroupEstimator(prms[0]["estimator"], [prm["tau"] for prm in prms], self.est_gens, noise)
+        taus, hparams = [prm["tau"] for prm in prms], [run_hparams(prm) for prm in prms]
+        self.est = GroupEstimator(prms[0]["estimator"], taus, self.est_gens, noise, hparams=hparams)
         self.params = list(self.model.parameters())
         p0, cuda = prms[0], self.device.type == "cuda"
         if p0["optimizer"] == "sgd": self.opt = torch.optim.SGD(self.params, lr=1.0, momentum=p0["momentum"])
@@ -428,7 +442,7 @@ def _run_state(tr, host, r):
     for i in range(layers):                    # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
         for gp, sp, take in ((tr.params[i], singles[2 * i], lambda t: t[r].t()), (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0])):
             opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in tr.opt.state[gp].items()}
-    est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r])
+    est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r], **run_hparams(prm))
     if isinstance(est, Reinforce) and bool(tr.est.seen[r]): est.running_mean = float(tr.est.running_mean[r])
     best = dict(host["best"][r], model=tr.model.run_state_dict(r, host["best_params"]))
     return dict(model=model, opt=opt, est=est, data_gen=tr.data_gens[r], est_gen=tr.est_gens[r], iteration=tr.iteration,
@@ -444,8 +458,11 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
               seeds: list, # one seed per run
               lr = None, # learning rate: one for all runs or one per run; None: the preset's
               tau = 0.5, # temperature: one for all runs or one per run
+              eta = None, # ReinMax-CV's eta: one for all runs or one per run; None: the estimator's default
+              lam = None, # MVE's lambda: one for all runs or one per run; None: the estimator's default
+              k: int | None = None, # conditional samples K, shared by the runs; None: the label's or the default
               device: str = "auto", scale: str = "smoke",
-              estimator: str = "gr-mc100", # one of `GROUP_ESTIMATORS` (gr-mck as gr-mc<K>)
+              estimator: str = "gr-mc100", # one of `GROUP_ESTIMATORS` (gr-mck as gr-mc<K>) or a pathwise one
               arity: int = 16, batch_size: int = 200,
               optimizer: str = "adam", # "adam" or "sgd" (with momentum), shared by the runs
               momentum: float = 0.9, # SGD's momentum, shared by the runs
@@ -456,19 +473,27 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
               progress: bool = True, # tqdm bar
               **knobs, # iterations and the other preset knobs of `experiments.vae` (None = preset), shared by the runs
              ) -> list:
-    "Train R runs of one VAE cell as one model; each run's `metrics.json` as `experiments.vae.run` writes it (see above)."
+    "Train R runs of one VAE cell as one model; each run's `metrics.json` as `experiments.vae.run` writes it."
     runs = len(out_dirs)
-    if runs == 0 or len(set(map(str, out_dirs))) != runs: raise ValueError("out_dirs must be distinct folders, at least one")
+    if runs == 0 or len(set(map(str, out_dirs))) != runs:
+        raise ValueError("out_dirs must be distinct folders, at least one")
     seeds, lrs, taus = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr"), _per_run(tau, runs, "tau")
-    GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
+    etas, lams = _per_run(eta, runs, "eta"), _per_run(lam, runs, "lam")
+    est = GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
     check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?"); resolve_noise(noise)
     for s, t in zip(seeds, taus): _check_args(estimator, t, arity, batch_size, momentum, s, stop_after, optimizer, None)
-    prms = [{k: list(v) if isinstance(v, tuple) else v for k, v in
-             dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, arity=arity, batch_size=batch_size,
-                  optimizer=optimizer, momentum=momentum, seed=s).items()} for s, l, t in zip(seeds, lrs, taus)]
+    hparams = [estimator_knobs(estimator, eta=e, lam=m, k=k) for e, m in zip(etas, lams)]
+    def params(s, l, t, h):   # a run's parameters, as `experiments.vae.run` records them
+        prm = dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, **h, arity=arity,
+                   batch_size=batch_size, optimizer=optimizer, momentum=momentum, seed=s)
+        return {key: list(v) if isinstance(v, tuple) else v for key, v in prm.items()}
+    prms = [params(s, l, t, h) for s, l, t, h in zip(seeds, lrs, taus, hparams)]
     dev = resolve_device(device)
-    graphs = dev.type == "cuda" if graphs is None else graphs
+    graphs = dev.type == "cuda" and est.graphable if graphs is None else graphs
     if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
+    if graphs and not est.graphable:
+        raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph cannot "
+                         "capture; use graphs=False")
     outs = [Path(o) for o in out_dirs]
     ckpt = Path(checkpoint) if checkpoint is not None else outs[0] / "group_checkpoint.pt"
     for o in outs: o.mkdir(parents=True, exist_ok=True)
@@ -481,7 +506,8 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     tr, host = GroupTraining(prms, data["train"], dev, noise), new_host_state(runs)
     resumed = load_group_checkpoint(tr, host, ckpt)
     it0, t1 = tr.iteration, time.perf_counter()
-    if not train_group(tr, host, data, ckpt, stop_after, graphs, progress): return [dict(stopped=True, iteration=tr.iteration)] * runs
+    if not train_group(tr, host, data, ckpt, stop_after, graphs, progress):
+        return [dict(stopped=True, iteration=tr.iteration)] * runs
     t_train = (time.perf_counter() - t1) / runs                       # each run's share of the group's training time
     t_start = (t1 - t0) / runs
     results = []
@@ -491,15 +517,18 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
             results.append(dict(failed=host["failed"][r]["error"], iteration=host["failed"][r]["iteration"])); continue
         t2 = time.perf_counter()
         state = _run_state(tr, host, r)
-        save_checkpoint(out / "checkpoint.pt", training_identity(prm), *checkpoint_parts(state))            # `experiments.vae.run(resume_from=out)` evaluates it again
+        # `experiments.vae.run(resume_from=out)` evaluates it again
+        save_checkpoint(out / "checkpoint.pt", training_identity(prm), *checkpoint_parts(state))
         test, compare, rows, prop3, seconds = _final(state, data, prm)
+        wall = dict(train=round(t_train, 2), validation=round(host["valid_seconds"][r], 2),
+                    per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5), **seconds,
+                    total=round(t_start + t_train + time.perf_counter() - t2, 2))
+        thresholds = iterations_to_thresholds(state["history"], prm["thresholds"])
         metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=None), test_bound=test,
-                       best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
-                       test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None,
-                       resumed=resumed, iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
-                       wall_s=dict(train=round(t_train, 2), validation=round(host["valid_seconds"][r], 2),
-                                   per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5), **seconds,
-                                   total=round(t_start + t_train + time.perf_counter() - t2, 2)))
+                       best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"],
+                       history=state["history"], test_bound_compare=compare, mse_tau=rows, prop3=prop3,
+                       prop3_fit=fit_minibatch_variance(prop3) if prop3 else None, resumed=resumed,
+                       iterations_to_thresholds=thresholds, wall_s=wall)
         (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
         results.append(metrics)
     ckpt.unlink()
