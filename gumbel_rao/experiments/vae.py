@@ -452,8 +452,13 @@ def run_work(scale: str = "smoke", # the preset the run starts from
              resume_from: str | None = None, # a finished run's folder: evaluation only
              **knobs, # the other knobs of `run`; those that do not change the work (lr, tau, seed, ...) are ignored
             ) -> list:
-    "The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the table row's key), `count`, `training`."
+    """The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the table row's key), `count`, `training`.
+
+    A step is identified by the estimator's label with the knob `k` written in (`reinmax-rao` with `k=100`:
+    "reinmax-rao(k=100)", `gr-mck` with `k=100`: "gr-mc100"), since K changes a step's cost."""
     prm = resolve_params(scale, **{k: v for k, v in knobs.items() if k in PRESETS[scale]})
+    base, fixed = parse_estimator_label(estimator)
+    stepped = estimator if knobs.get("k") is None else estimator_label(base, dict(fixed, k=knobs["k"]))
     size = lambda split, n: min(n, MNIST_FILES[split][0]) if n else MNIST_FILES[split][0]
     items = []
     def add(table, count, training=False, **key):
@@ -463,7 +468,7 @@ def run_work(scale: str = "smoke", # the preset the run starts from
     if resume_from is None:
         n = prm["iterations"]
         points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: at 0, every eval_every, at the end
-        add("step", n, True, batch_size=batch_size, estimator=estimator)
+        add("step", n, True, batch_size=batch_size, estimator=stepped)
         add("bound", len(points) * size("valid", prm["valid_examples"]) * prm["valid_m"])
         tracked = sum(1 for p in points if prm["variance_every"] and p % prm["variance_every"] == 0)
         for name in names: add("draw", tracked * prm["variance_draws"], batch_size=xb, estimator=name, kind="fixed")
@@ -472,7 +477,8 @@ def run_work(scale: str = "smoke", # the preset the run starts from
     if prm["compare_m"]: add("bound", min(prm["compare_examples"], n_test) * (prm["test_m"] + prm["compare_m"]))
     if prm["mse_taus"]:
         add("bound", prm["reference_groups"] * prm["reference_samples"] * xb)
-        for name in names: add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
+        for name in names:
+            add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
     for b in prm["prop3_batches"]:
         for k in prm["prop3_ks"]:
             add("draw", prm["prop3_draws"], batch_size=b, estimator=estimator_label("gr-mck", dict(k=k)), kind="minibatch")
