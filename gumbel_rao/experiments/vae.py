@@ -46,8 +46,9 @@ PRESETS = check_presets({
                   compare_m=None, compare_examples=1000),
 })
 
-KNOB_KINDS = dict(iterations="count", lr="positive", eval_every="count", train_examples="count?", valid_examples="count?",
-                  valid_m="count", test_examples="count?", test_m="count", hidden="count[]", latent_dim="count",
+KNOB_KINDS = dict(iterations="count", lr="positive", eval_every="count", train_examples="count?",
+                  valid_examples="count?", valid_m="count", test_examples="count?", test_m="count", hidden="count[]",
+                  latent_dim="count",
                   variance_every="natural?", variance_draws="count", variance_batch="count?", variance_ks="count[]",
                   mse_taus="positive[]", mse_draws="count", reference_groups="count", reference_samples="count",
                   thresholds="positive[]", prop3_batches="count[]", prop3_ks="count[]", prop3_draws="count",
@@ -64,11 +65,12 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
     for key in ("mse_taus", "prop3_batches", "prop3_ks", "variance_ks", "thresholds"):
         if not isinstance(prm[key], (list, tuple)): raise ValueError(f"{key} must be a list, got {prm[key]!r}")
     for t in prm["mse_taus"]: check_positive(t, "mse_taus")
-    if prm["compare_m"] is not None: check_count(prm["compare_m"], "compare_m"); check_count(prm["compare_examples"], "compare_examples")
+    if prm["compare_m"] is not None:
+        check_count(prm["compare_m"], "compare_m"); check_count(prm["compare_examples"], "compare_examples")
     for b in (*prm["prop3_batches"], *prm["prop3_ks"]): check_count(b, "prop3_batches and prop3_ks")
     check_positive(prm["lr"], "lr")
-    if min(prm["variance_draws"], prm["mse_draws"], prm["reference_groups"], prm["reference_samples"], prm["prop3_draws"]) < 2:
-        raise ValueError("variance_draws, mse_draws, reference_groups, reference_samples and prop3_draws must be at least 2")
+    draws = ("variance_draws", "mse_draws", "reference_groups", "reference_samples", "prop3_draws")
+    if min(prm[key] for key in draws) < 2: raise ValueError(f"{', '.join(draws)} must be at least 2")
     return prm
 
 # %% ../../nbs/31_exp.vae.ipynb #e57fb41d
@@ -97,8 +99,10 @@ def estimator_knobs(estimator: str, # the training estimator: a registered name 
     takes, fixed = estimator_hparams(estimator), parse_estimator_label(estimator)[1]
     for name, value in given.items():
         if name not in takes:
-            raise ValueError(f"{name}={value!r} is not a hyperparameter of estimator {estimator!r} (it takes {list(takes)})")
-        if name in fixed: raise ValueError(f"{name}={value!r}: estimator {estimator!r} fixes {name}={fixed[name]} already")
+            raise ValueError(f"{name}={value!r} is not a hyperparameter of estimator {estimator!r} "
+                             f"(it takes {list(takes)})")
+        if name in fixed:
+            raise ValueError(f"{name}={value!r}: estimator {estimator!r} fixes {name}={fixed[name]} already")
     return given
 
 def run_hparams(prm: dict, # a run's parameters (`run` records only the estimator knobs given)
@@ -256,7 +260,8 @@ def minibatch_gradients(model: DiscreteVAE, # the model, at fixed parameters
     leaf = logits.requires_grad_()
     (cot,) = torch.autograd.grad(estimator.surrogate(-elbo(model, x, estimator, logits=leaf)) * draws, leaf)
     def one(xr, cr):
-        return torch.func.vjp(lambda p: torch.func.functional_call(model.encoder, p, (xr,)), params)[1](cr.flatten(-2))[0]
+        _, vjp_fn = torch.func.vjp(lambda p: torch.func.functional_call(model.encoder, p, (xr,)), params)
+        return vjp_fn(cr.flatten(-2))[0]
     grads = torch.func.vmap(one)(x, cot)
     return torch.cat([g.flatten(1) for g in grads.values()], 1)
 
@@ -274,7 +279,8 @@ def minibatch_variance(model: DiscreteVAE, # the model, at fixed parameters
     rows = []
     for b in batches:
         for k in ks:
-            g = minibatch_gradients(model, train, b, estimator_from_label(estimator_label("gr-mck", dict(k=k)), tau, gen), draws, gen)
+            est = estimator_from_label(estimator_label("gr-mck", dict(k=k)), tau, gen)
+            g = minibatch_gradients(model, train, b, est, draws, gen)
             st = gradient_stats(g, g.mean(0))
             rows.append(dict(batch_size=b, k=k, trace_var=st["trace_var"], trace_var_se=st["trace_var_se"]))
     return rows
@@ -285,15 +291,19 @@ def fit_minibatch_variance(rows: list, # from `minibatch_variance`
     "`a`, `b` of Prop. 3's $a/(BK) + b/B$ (with `a_se`, `b_se`), and `k_balance` $= a/b$."
     x = torch.tensor([[1 / (r["batch_size"] * r["k"]), 1 / r["batch_size"]] for r in rows], dtype=torch.float64)
     y = torch.tensor([r["trace_var"] for r in rows], dtype=torch.float64)
-    w = 1 / torch.tensor([max(r["trace_var_se"], 1e-12 * abs(r["trace_var"]) + 1e-300) for r in rows], dtype=torch.float64)
-    if len(rows) < 2 or torch.linalg.matrix_rank(x) < 2: raise ValueError("rows must vary both B and B*K to fit a and b")
+    se = [max(r["trace_var_se"], 1e-12 * abs(r["trace_var"]) + 1e-300) for r in rows]   # a zero s.e.: a large weight
+    w = 1 / torch.tensor(se, dtype=torch.float64)
+    if len(rows) < 2 or torch.linalg.matrix_rank(x) < 2:
+        raise ValueError("rows must vary both B and B*K to fit a and b")
     cov = torch.linalg.inv((x * w[:, None] ** 2).T @ x)
     a, b = (cov @ (x * w[:, None] ** 2).T @ y).tolist()
-    return dict(a=a, b=b, a_se=cov[0, 0].sqrt().item(), b_se=cov[1, 1].sqrt().item(), k_balance=a / b if b > 0 else math.inf)
+    balance = a / b if b > 0 else math.inf
+    return dict(a=a, b=b, a_se=cov[0, 0].sqrt().item(), b_se=cov[1, 1].sqrt().item(), k_balance=balance)
 
 # %% ../../nbs/31_exp.vae.ipynb #c51fa808
 EVALUATION_KNOBS = ("test_examples", "test_m", "mse_taus", "mse_draws", "reference_groups", "reference_samples",
-                    "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m", "compare_examples")   # used after training only
+                    "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m",
+                    "compare_examples")   # used after training only
 _DATA = ("iteration", "history", "best", "window", "valid_seconds")   # the plain data of a training state
 
 def training_identity(prm: dict, # a run's parameters
@@ -303,19 +313,21 @@ def training_identity(prm: dict, # a run's parameters
 
 def checkpoint_parts(state: dict, # a training state
                     ) -> tuple:
-    "`(objects, data)` of a training state for `save_checkpoint`: the model, optimizer and generators; the rest as data."
+    "`(objects, data)` of a training state for `save_checkpoint`: model, optimizer and generators; the rest as data."
     return (dict(model=state["model"], opt=state["opt"], data_gen=state["data_gen"], est_gen=state["est_gen"]),
             dict({k: state[k] for k in _DATA}, est=state["est"].state_dict()))      # REINFORCE's baseline; {} for most
 
 # %% ../../nbs/31_exp.vae.ipynb #4039964d
 def _measure(state, data, prm, it):
     t0 = time.perf_counter()
-    row = dict(iteration=it, valid=evaluate(state["model"], data["valid"], prm["valid_m"], prm["seed"] * 1_000_003 + it))
+    valid = evaluate(state["model"], data["valid"], prm["valid_m"], prm["seed"] * 1_000_003 + it)
+    row = dict(iteration=it, valid=valid)
     state["valid_seconds"] += time.perf_counter() - t0
     if prm["variance_every"] and it % prm["variance_every"] == 0:
         xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
         names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
-        row["trace_var"] = gradient_variance(state["model"], xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
+        draws, seed = prm["variance_draws"], prm["seed"] + it
+        row["trace_var"] = gradient_variance(state["model"], xb, names, prm["tau"], draws, seed)
     return row
 
 def train(state: dict, # from `init_training` (or a restored checkpoint)
@@ -328,10 +340,13 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
     "Train to `prm['iterations']` (or `stop_after` more); True when training is complete."
     end = prm["iterations"] if stop_after is None else min(prm["iterations"], state["iteration"] + stop_after)
     if state["iteration"] == 0 and not state["history"]: state["history"].append(_measure(state, data, prm, 0))
-    bar = tqdm(total=prm["iterations"], initial=state["iteration"], disable=not progress, mininterval=10, desc=prm["estimator"])
+    bar = tqdm(total=prm["iterations"], initial=state["iteration"], disable=not progress, mininterval=10,
+               desc=prm["estimator"])
     while state["iteration"] < end:
         loss = train_step(state, data["train"], prm["batch_size"])
-        if not math.isfinite(loss): raise FloatingPointError(f"the training loss is {loss} at iteration {state['iteration']}; lower lr={prm['lr']}")
+        if not math.isfinite(loss):
+            it, lr = state["iteration"], prm["lr"]
+            raise FloatingPointError(f"the training loss is {loss} at iteration {it}; lower lr={lr}")
         bar.update(1); state["window"].append(loss)   # losses since the last evaluation
         it = state["iteration"]
         if it % prm["eval_every"] == 0 or it == prm["iterations"]:
@@ -340,7 +355,8 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
             if state["best"] is None or row["valid"] < state["best"]["valid"]:
                 state["best"] = dict(iteration=it, valid=row["valid"], model=copy.deepcopy(state["model"].state_dict()))
             save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
-    if state["iteration"] < prm["iterations"]: save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
+    if state["iteration"] < prm["iterations"]:
+        save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
     bar.close()
     return state["iteration"] >= prm["iterations"]
 
@@ -365,7 +381,7 @@ def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, o
     estimator_from_label(estimator, tau)   # an unknown name fails here, naming it
 
 def _final(state, data, prm):
-    "Test bound (and with `compare_m` samples), Fig. 2 (b), Prop. 3 rows of the best-on-validation model; their seconds."
+    "Test bound (and with `compare_m` samples), Fig. 2 (b), Prop. 3 of the best-on-validation model; their seconds."
     state["model"].load_state_dict(state["best"]["model"])
     seconds, t0 = {}, time.perf_counter()
     test = evaluate(state["model"], data["test"], prm["test_m"], prm["seed"] + 7)
@@ -382,7 +398,8 @@ def _final(state, data, prm):
     names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
     rows = []
     if prm["mse_taus"]:
-        ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
+        groups, samples = prm["reference_groups"], prm["reference_samples"]
+        ref = reference_gradient(state["model"], xb, groups, samples, prm["seed"] + 11)
         rows = gradient_mse(state["model"], xb, names, prm["mse_taus"], prm["mse_draws"], ref, prm["seed"] + 13)
     seconds["mse_tau"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
     prop3 = []
@@ -438,8 +455,9 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
                 **seconds, total=round(time.perf_counter() - t0, 2))
     prop3_fit = fit_minibatch_variance(prop3) if prop3 else None
     metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=resume_from), test_bound=test,
-                   best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
-                   test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=prop3_fit, resumed=resumed,
+                   best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"],
+                   history=state["history"], test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=prop3_fit,
+                   resumed=resumed,
                    iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]), wall_s=wall)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics
@@ -452,7 +470,7 @@ def run_work(scale: str = "smoke", # the preset the run starts from
              resume_from: str | None = None, # a finished run's folder: evaluation only
              **knobs, # the other knobs of `run`; those that do not change the work (lr, tau, seed, ...) are ignored
             ) -> list:
-    """The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the table row's key), `count`, `training`.
+    """The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the row's key), `count`, `training`.
 
     A step is identified by the estimator's label with the knob `k` written in (`reinmax-rao` with `k=100`:
     "reinmax-rao(k=100)", `gr-mck` with `k=100`: "gr-mc100"), since K changes a step's cost."""
@@ -467,7 +485,7 @@ def run_work(scale: str = "smoke", # the preset the run starts from
     xb = prm["variance_batch"] or batch_size
     if resume_from is None:
         n = prm["iterations"]
-        points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: at 0, every eval_every, at the end
+        points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: 0, every eval_every, the end
         add("step", n, True, batch_size=batch_size, estimator=stepped)
         add("bound", len(points) * size("valid", prm["valid_examples"]) * prm["valid_m"])
         tracked = sum(1 for p in points if prm["variance_every"] and p % prm["variance_every"] == 0)
@@ -481,5 +499,6 @@ def run_work(scale: str = "smoke", # the preset the run starts from
             add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
     for b in prm["prop3_batches"]:
         for k in prm["prop3_ks"]:
-            add("draw", prm["prop3_draws"], batch_size=b, estimator=estimator_label("gr-mck", dict(k=k)), kind="minibatch")
+            name = estimator_label("gr-mck", dict(k=k))
+            add("draw", prm["prop3_draws"], batch_size=b, estimator=name, kind="minibatch")
     return items
