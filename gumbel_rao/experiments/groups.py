@@ -29,14 +29,15 @@ __all__ = ['GROUP_ESTIMATORS', 'GroupVAE', 'group_elbo', 'group_gumbel_rao_vjp',
 def _linears(model): return [m for m in (*model.encoder, *model.decoder) if isinstance(m, nn.Linear)]
 
 class GroupVAE(nn.Module):
-    "R `DiscreteVAE`s of one architecture as one module: layer $i$'s weights stacked as (R, in, out), biases (R, 1, out)."
+    "R `DiscreteVAE`s of one architecture as one module: layer $i$'s weights stacked (R, in, out), biases (R, 1, out)."
     def __init__(self, models: list, # `DiscreteVAE`s of the same architecture, one per run
                 ):
         super().__init__()
         if not models: raise ValueError("a group needs at least one model")
         shape = lambda m: (m.latent_vars, m.arity, m.hidden, m.x_dim)
         if any(shape(m) != shape(models[0]) for m in models):
-            raise ValueError(f"the models of a group must share one architecture, got {sorted(set(map(shape, models)))}")
+            shapes = sorted(set(map(shape, models)))
+            raise ValueError(f"the models of a group must share one architecture, got {shapes}")
         m0 = models[0]
         self.runs, self.latent_vars, self.arity, self.hidden, self.x_dim = len(models), *shape(m0)
         layers = list(zip(*map(_linears, models)))                      # per layer, the runs' nn.Linear
@@ -58,12 +59,13 @@ class GroupVAE(nn.Module):
         return self._mlp(flat, range(self.depth, 2 * self.depth)).reshape(*z.shape[:-2], self.x_dim)
 
     def run_state_dict(self, r: int, params: list | None = None) -> dict:
-        "Run `r`'s parameters as a `DiscreteVAE` state dict (from `params`, stacked like `self.parameters()`, if given)."
+        "Run `r`'s parameters as a `DiscreteVAE` state dict (from `params`, stacked like `self.parameters()`)."
         ws, bs = (self.weight, self.bias) if params is None else (params[:2 * self.depth], params[2 * self.depth:])
         out = {}
         for i, (w, b) in enumerate(zip(ws, bs)):
             part, j = ("encoder", i) if i < self.depth else ("decoder", i - self.depth)
-            out[f"{part}.{2 * j}.weight"], out[f"{part}.{2 * j}.bias"] = w[r].detach().t().clone(), b[r, 0].detach().clone()
+            out[f"{part}.{2 * j}.weight"] = w[r].detach().t().clone()
+            out[f"{part}.{2 * j}.bias"] = b[r, 0].detach().clone()
         return out
 
     def run_model(self, r: int) -> DiscreteVAE:
@@ -186,7 +188,8 @@ class GroupEstimator:
         d = self._each(lambda r, g: sample_one_hot(logits[r], g))
         if self.name == "st": return replace_gradient(d, torch.softmax(logits / self._tau_like(logits), -1))
         if self.name == "gr-mck":
-            for g in self.generators: torch.randint(2**62, (1,), generator=g, device=g.device)   # the seed draw_seed takes
+            for g in self.generators:   # the seed that draw_seed takes
+                torch.randint(2**62, (1,), generator=g, device=g.device)
             return _GroupGumbelRao.apply(logits, d, self)
         if torch.is_grad_enabled() and logits.requires_grad:                     # REINFORCE: record log p(D)
             self._log_probs.append(torch.log_softmax(logits, -1).gather(-1, d.argmax(-1, keepdim=True)).squeeze(-1))
@@ -200,8 +203,9 @@ class GroupEstimator:
         if not records: raise ValueError("reinforce: surrogate() called before sample()")
         l = loss.detach()
         b = torch.where(self.seen, self.running_mean, 0.0)
-        self.running_mean.copy_(torch.where(self.seen, self.decay * self.running_mean + (1 - self.decay) * l.mean(1).double(),
-                                            l.mean(1).double()))
+        batch_mean = l.mean(1).double()
+        decayed = self.decay * self.running_mean + (1 - self.decay) * batch_mean
+        self.running_mean.copy_(torch.where(self.seen, decayed, batch_mean))
         self.seen.fill_(True)
         log_prob = sum(lp.flatten(2).sum(-1) if lp.dim() > 2 else lp for lp in records)   # (R, B, ...) or (R, B)
         return (loss + (l - b.to(l.dtype)[:, None]) * log_prob).mean(1).sum()
@@ -211,7 +215,10 @@ class GroupEstimator:
 
 # %% ../../nbs/34_exp.groups.ipynb #6dcfd5b5
 class GroupSteps:
-    "Steps of a group, eager or replayed as a CUDA graph: mixed into a group's training state, which provides `step()` (one step of every run, no host reads), `device`, `data_gens`, `est_gens`, `iteration` and `graph` (None until captured)."
+    """Steps of a group, eager or replayed as a CUDA graph.
+
+    Mixed into a group's training state, which provides `step()` (one step of every run, no host reads), `device`,
+    `data_gens`, `est_gens`, `iteration` and `graph` (None until captured)."""
     def capture(self, warmup: int = 3):
         "Take `warmup` steps on a side stream, then capture one step in a CUDA graph; later `steps` replay it."
         if self.device.type != "cuda": raise RuntimeError("CUDA graphs need a CUDA device")
@@ -238,7 +245,8 @@ class GroupSteps:
 
 # %% ../../nbs/34_exp.groups.ipynb #5922959e
 class GroupTraining(GroupSteps):
-    "The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator, generators, per-run flags."
+    """The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator,
+    generators, per-run flags."""
     def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in
                                    # seed, lr, tau and the estimator's eta, lam
                  train: torch.Tensor, # training images, shape (N, x_dim), on `device`
@@ -247,7 +255,8 @@ class GroupTraining(GroupSteps):
                 ):
         self.prms, self.train, self.device = prms, train, torch.device(device)
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            states = [init_training(prm, train, self.device) for prm in prms]     # each run's own initialisation and generators
+            # each run's own initialisation and generators
+            states = [init_training(prm, train, self.device) for prm in prms]
         self.model = GroupVAE([s["model"] for s in states])
         self.data_gens, self.est_gens = [s["data_gen"] for s in states], [s["est_gen"] for s in states]
         taus, hparams = [prm["tau"] for prm in prms], [run_hparams(prm) for prm in prms]
@@ -261,7 +270,8 @@ class GroupTraining(GroupSteps):
         self.alive = torch.ones(R, dtype=torch.bool, device=self.device)
         self.diverged_at = torch.full((R,), -1, dtype=torch.long, device=self.device)
         self.steps = torch.zeros((), dtype=torch.long, device=self.device)       # steps taken, counted on the device
-        self.loss_sum = torch.zeros(R, dtype=torch.float64, device=self.device)  # sum of the mean losses since the last reset
+        # the sum of the mean losses since the last reset
+        self.loss_sum = torch.zeros(R, dtype=torch.float64, device=self.device)
         self.iteration, self.graph = 0, None
 
     def backward(self, x: torch.Tensor, # each run's minibatch, shape (R, B, x_dim)
@@ -276,13 +286,15 @@ class GroupTraining(GroupSteps):
     def step(self):
         "One training step of every run, with no read of a tensor's value on the host (see above)."
         B = self.prms[0]["batch_size"]
-        idx = torch.stack([torch.randint(self.train.shape[0], (B,), device=self.device, generator=g) for g in self.data_gens])
+        n = self.train.shape[0]
+        idx = torch.stack([torch.randint(n, (B,), device=self.device, generator=g) for g in self.data_gens])
         mean = self.backward(self.train[idx]).mean(1)
         alive = self.alive & torch.isfinite(mean)
         before = [p.detach().clone() for p in self.params]
         self.opt.step()
         with torch.no_grad():
-            for p, b in zip(self.params, before): p.copy_(torch.where(alive.view(-1, 1, 1), torch.lerp(b, p, self.lr), b))
+            for p, b in zip(self.params, before):
+                p.copy_(torch.where(alive.view(-1, 1, 1), torch.lerp(b, p, self.lr), b))
             self.steps += 1
             self.diverged_at.copy_(torch.where(self.alive & ~alive, self.steps, self.diverged_at))
             self.alive.copy_(alive)
@@ -340,7 +352,8 @@ def new_host_state(runs: int) -> dict:
 def group_checkpoint_parts(tr: GroupTraining, # the group's training state
                            host: dict, # from `new_host_state`, updated by `train_group`
                           ) -> tuple:
-    "`(identity, objects, data)` of a group for `experiments.checkpoints`: its runs' identities, the stacked model, optimizer, estimator and each run's generators, and the rest as data."
+    """`(identity, objects, data)` of a group for `experiments.checkpoints`: its runs' identities, the stacked model,
+    optimizer, estimator and each run's generators, and the rest as data."""
     objects = dict(model=tr.model, opt=tr.opt, est=tr.est, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
                    **{f"est_gen{r}": g for r, g in enumerate(tr.est_gens)})
     data = dict(iteration=tr.iteration, host=host,
@@ -358,7 +371,7 @@ def load_group_checkpoint(tr: GroupTraining, # a fresh state, updated in place
                           host: dict, # a fresh host state, updated in place
                           path: Path, # the checkpoint file
                          ) -> bool:
-    "Restore the group from `path` if it exists; False if there is none; raises if it belongs to other runs or parameters."
+    "Restore the group from `path` if it exists; False if there is none; raises if it is of other runs or parameters."
     identity, objects, _ = group_checkpoint_parts(tr, host)
     data = load_checkpoint(path, identity, objects)
     if data is None: return False
@@ -374,7 +387,8 @@ def _measure_group(tr, host, data, it):
     if not live: return {}
     t0 = time.perf_counter()
     model = tr.model if len(live) == len(prms) else GroupVAE([tr.model.run_model(r) for r in live])   # the live runs
-    valid = dict(zip(live, group_evaluate(model, data["valid"], prms[0]["valid_m"], [prms[r]["seed"] * 1_000_003 + it for r in live])))
+    seeds = [prms[r]["seed"] * 1_000_003 + it for r in live]
+    valid = dict(zip(live, group_evaluate(model, data["valid"], prms[0]["valid_m"], seeds)))
     share = (time.perf_counter() - t0) / len(live)
     rows = {}
     for r in live:
@@ -384,7 +398,8 @@ def _measure_group(tr, host, data, it):
         if prm["variance_every"] and it % prm["variance_every"] == 0:
             xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
             names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
-            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
+            draws, seed = prm["variance_draws"], prm["seed"] + it
+            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, prm["tau"], draws, seed)
     return rows
 
 def _record(tr, host, rows, it):
@@ -411,12 +426,13 @@ def train_group(tr: GroupTraining, # from `GroupTraining` (or a restored checkpo
                 graphs: bool = False, # capture the step in a CUDA graph
                 progress: bool = True, # show a tqdm bar
                ) -> bool:
-    "Train every run to `iterations` (or `stop_after` more), evaluating as `experiments.vae.train` does; True when complete."
+    "Train every run to `iterations` (or `stop_after` more), evaluating as `experiments.vae.train`; True when complete."
     p0 = tr.prms[0]
     iters, every = p0["iterations"], p0["eval_every"]
     end = iters if stop_after is None else min(iters, tr.iteration + stop_after)
     if tr.iteration == 0 and not any(host["history"]): _record(tr, host, _measure_group(tr, host, data, 0), 0)
-    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10, desc=f"{p0['estimator']} x{len(tr.prms)}")
+    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10,
+               desc=f"{p0['estimator']} x{len(tr.prms)}")
     while tr.iteration < end:
         n = min(end, (tr.iteration // every + 1) * every) - tr.iteration
         tr.run(n, graphs); bar.update(n)
@@ -434,14 +450,17 @@ def train_group(tr: GroupTraining, # from `GroupTraining` (or a restored checkpo
 
 # %% ../../nbs/34_exp.groups.ipynb #a65dd82b
 def _run_state(tr, host, r):
-    "Run `r` as `experiments.vae.init_training` lays out a state: its model, optimizer (with its state), estimator, generators."
+    "Run `r` laid out as `experiments.vae.init_training` does: model, optimizer, its state, estimator, generators."
     prm, model = tr.prms[r], tr.model.run_model(r)
     if prm["optimizer"] == "sgd": opt = torch.optim.SGD(model.parameters(), lr=prm["lr"], momentum=prm["momentum"])
     else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     singles, layers = list(model.parameters()), len(tr.model.weight)
-    for i in range(layers):                    # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
-        for gp, sp, take in ((tr.params[i], singles[2 * i], lambda t: t[r].t()), (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0])):
-            opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in tr.opt.state[gp].items()}
+    for i in range(layers):        # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
+        pairs = ((tr.params[i], singles[2 * i], lambda t: t[r].t()),
+                 (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0]))
+        for gp, sp, take in pairs:
+            state = tr.opt.state[gp].items()
+            opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in state}
     est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r], **run_hparams(prm))
     if isinstance(est, Reinforce) and bool(tr.est.seen[r]): est.running_mean = float(tr.est.running_mean[r])
     best = dict(host["best"][r], model=tr.model.run_state_dict(r, host["best_params"]))
@@ -454,7 +473,7 @@ def _per_run(value, runs, name):
     if len(values) != runs: raise ValueError(f"{name} must be one value or one per run ({runs}), got {len(values)}")
     return values
 
-def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpoint.pt, as `experiments.vae.run` writes them
+def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpoint.pt, as `experiments.vae.run` writes
               seeds: list, # one seed per run
               lr = None, # learning rate: one for all runs or one per run; None: the preset's
               tau = 0.5, # temperature: one for all runs or one per run
@@ -467,7 +486,7 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
               optimizer: str = "adam", # "adam" or "sgd" (with momentum), shared by the runs
               momentum: float = 0.9, # SGD's momentum, shared by the runs
               stop_after: int | None = None, # stop this call after this many iterations (a group checkpoint is kept)
-              checkpoint: str | None = None, # the group's checkpoint file; None: group_checkpoint.pt in the first run's folder
+              checkpoint: str | None = None, # the group's checkpoint; None: the first run's group_checkpoint.pt
               graphs: bool | None = None, # capture the training step in a CUDA graph; None: on CUDA
               noise = "mc", # GR-MCK's conditional noise source
               progress: bool = True, # tqdm bar
@@ -492,8 +511,8 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     graphs = dev.type == "cuda" and est.graphable if graphs is None else graphs
     if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
     if graphs and not est.graphable:
-        raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph cannot "
-                         "capture; use graphs=False")
+        raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph "
+                         "cannot capture; use graphs=False")
     outs = [Path(o) for o in out_dirs]
     ckpt = Path(checkpoint) if checkpoint is not None else outs[0] / "group_checkpoint.pt"
     for o in outs: o.mkdir(parents=True, exist_ok=True)
