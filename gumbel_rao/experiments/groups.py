@@ -509,10 +509,10 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     prms = [params(s, l, t, h) for s, l, t, h in zip(seeds, lrs, taus, hparams)]
     dev = resolve_device(device)
     graphs = dev.type == "cuda" and est.graphable if graphs is None else graphs
-    if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
     if graphs and not est.graphable:
         raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph "
                          "cannot capture; use graphs=False")
+    if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
     outs = [Path(o) for o in out_dirs]
     ckpt = Path(checkpoint) if checkpoint is not None else outs[0] / "group_checkpoint.pt"
     for o in outs: o.mkdir(parents=True, exist_ok=True)
