@@ -11,12 +11,13 @@ from torch import nn
 import torch.nn.functional as F
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
-from ..estimators import estimator_from_label, estimator_label, replace_gradient, parse_estimator_label, resolve_noise, default_chunk_size, Reinforce
+from ..estimators import (ESTIMATORS, estimator_from_label, estimator_label, replace_gradient,
+                                   parse_estimator_label, resolve_noise, default_chunk_size, Reinforce)
 from .checkpoints import save_checkpoint, load_checkpoint
 from .scales import check_knob
 from ..models.vae import DiscreteVAE, log_bernoulli
 from .vae import (resolve_params, load_splits, init_training, gradient_variance, checkpoint_parts,
-                                        training_identity, iterations_to_thresholds,
+                                        training_identity, iterations_to_thresholds, estimator_knobs, run_hparams,
                                         fit_minibatch_variance, _check_args, _final)
 
 # %% auto #0
@@ -28,14 +29,15 @@ __all__ = ['GROUP_ESTIMATORS', 'GroupVAE', 'group_elbo', 'group_gumbel_rao_vjp',
 def _linears(model): return [m for m in (*model.encoder, *model.decoder) if isinstance(m, nn.Linear)]
 
 class GroupVAE(nn.Module):
-    "R `DiscreteVAE`s of one architecture as one module: layer $i$'s weights stacked as (R, in, out), biases (R, 1, out)."
+    "R `DiscreteVAE`s of one architecture as one module: layer $i$'s weights stacked (R, in, out), biases (R, 1, out)."
     def __init__(self, models: list, # `DiscreteVAE`s of the same architecture, one per run
                 ):
         super().__init__()
         if not models: raise ValueError("a group needs at least one model")
         shape = lambda m: (m.latent_vars, m.arity, m.hidden, m.x_dim)
         if any(shape(m) != shape(models[0]) for m in models):
-            raise ValueError(f"the models of a group must share one architecture, got {sorted(set(map(shape, models)))}")
+            shapes = sorted(set(map(shape, models)))
+            raise ValueError(f"the models of a group must share one architecture, got {shapes}")
         m0 = models[0]
         self.runs, self.latent_vars, self.arity, self.hidden, self.x_dim = len(models), *shape(m0)
         layers = list(zip(*map(_linears, models)))                      # per layer, the runs' nn.Linear
@@ -57,12 +59,13 @@ class GroupVAE(nn.Module):
         return self._mlp(flat, range(self.depth, 2 * self.depth)).reshape(*z.shape[:-2], self.x_dim)
 
     def run_state_dict(self, r: int, params: list | None = None) -> dict:
-        "Run `r`'s parameters as a `DiscreteVAE` state dict (from `params`, stacked like `self.parameters()`, if given)."
+        "Run `r`'s parameters as a `DiscreteVAE` state dict (from `params`, stacked like `self.parameters()`)."
         ws, bs = (self.weight, self.bias) if params is None else (params[:2 * self.depth], params[2 * self.depth:])
         out = {}
         for i, (w, b) in enumerate(zip(ws, bs)):
             part, j = ("encoder", i) if i < self.depth else ("decoder", i - self.depth)
-            out[f"{part}.{2 * j}.weight"], out[f"{part}.{2 * j}.bias"] = w[r].detach().t().clone(), b[r, 0].detach().clone()
+            out[f"{part}.{2 * j}.weight"] = w[r].detach().t().clone()
+            out[f"{part}.{2 * j}.bias"] = b[r, 0].detach().clone()
         return out
 
     def run_model(self, r: int) -> DiscreteVAE:
@@ -140,19 +143,29 @@ class _GroupGumbelRao(torch.autograd.Function):
         return group_gumbel_rao_vjp(ctx.est, logits, d, grad), None, None
 
 class GroupEstimator:
-    "One estimator for R runs, with each run's temperature and generator: `sample(logits (R, ..., n))`, `surrogate(loss (R, B))`."
-    def __init__(self, label: str, # "st", "st-gs", "gs", "gr-mc<K>" or "reinforce"
-                 taus: list, # each run's temperature (ignored by REINFORCE)
+    "R runs' estimator, each run's temperature and generator: `sample(logits (R, ..., n))`, `surrogate(loss (R, B))`."
+    def __init__(self, label: str, # "st", "st-gs", "gs", "gr-mc<K>", "reinforce", or another pathwise estimator
+                 taus: list, # each run's temperature (ignored by REINFORCE and by estimators without one)
                  generators: list, # each run's generator of estimator noise
                  noise = "mc", # GR-MCK's conditional noise source (see `estimators.uniform_noise`)
                  baseline_decay: float = 0.99, # REINFORCE's running-mean decay, as `estimators.Reinforce`
+                 hparams: list | None = None, # each run's estimator knobs (`vae.estimator_knobs`); None: none
                 ):
         name, hp = parse_estimator_label(label)
-        if name not in GROUP_ESTIMATORS:
-            raise ValueError(f"estimator {label!r} cannot train in a group; groups train {', '.join(GROUP_ESTIMATORS)} "
-                             "(gr-mck as gr-mc<K>); train it with `gumbel_rao.experiments.vae.run`, one run per process")
+        by_run = name not in GROUP_ESTIMATORS and not isinstance(ESTIMATORS.get(name, {}).get("factory", type), type)
+        if name not in GROUP_ESTIMATORS and not by_run:
+            raise ValueError(f"estimator {label!r} cannot train in a group; groups train the pathwise estimators and "
+                             "reinforce; train it with `gumbel_rao.experiments.vae.run`, one run per process")
         if len(taus) != len(generators): raise ValueError("one temperature and one generator per run")
-        self.name, self.k, self.generators, self.noise = name, hp.get("k", 10), list(generators), resolve_noise(noise)
+        hparams = [dict(h) for h in hparams] if hparams is not None else [{} for _ in taus]
+        if len(hparams) != len(taus): raise ValueError("hparams must hold one dict per run")
+        ks = {h.get("k", hp.get("k", 10)) for h in hparams}
+        if not by_run and (len(ks) > 1 or any(set(h) - {"k"} for h in hparams)):
+            raise ValueError(f"estimator {label!r} in a group takes no hyperparameter but one k shared by the runs")
+        self.name, self.k, self.generators, self.noise = name, ks.pop(), list(generators), resolve_noise(noise)
+        self.singles = None    # the runs' own estimators, for an estimator trained run by run (see above)
+        if by_run: self.singles = [estimator_from_label(label, t, g, **h) for t, g, h in zip(taus, generators, hparams)]
+        self.graphable = not by_run    # a step without host reads, which a CUDA graph can capture
         self.taus, self.decay = [float(t) for t in taus], float(baseline_decay)
         dev = self.generators[0].device
         self.tau = torch.tensor(self.taus, dtype=torch.float64, device=dev).view(-1, 1, 1, 1)   # (R, 1, 1, 1)
@@ -167,6 +180,7 @@ class GroupEstimator:
     def sample(self, logits: torch.Tensor) -> torch.Tensor:
         "Each run's one-hot (GS: relaxed) sample, drawn from its own generator exactly as a run of its own draws it."
         shape, dtype, dev = logits.shape[1:], logits.dtype, logits.device
+        if self.singles is not None: return torch.stack([e.sample(logits[r]) for r, e in enumerate(self.singles)])
         if self.name in ("st-gs", "gs"):
             x = logits + self._each(lambda r, g: gumbel(shape, g, dtype, dev))
             y = torch.softmax(x / self._tau_like(x), -1)
@@ -174,7 +188,8 @@ class GroupEstimator:
         d = self._each(lambda r, g: sample_one_hot(logits[r], g))
         if self.name == "st": return replace_gradient(d, torch.softmax(logits / self._tau_like(logits), -1))
         if self.name == "gr-mck":
-            for g in self.generators: torch.randint(2**62, (1,), generator=g, device=g.device)   # the seed draw_seed takes
+            for g in self.generators:   # the seed that draw_seed takes
+                torch.randint(2**62, (1,), generator=g, device=g.device)
             return _GroupGumbelRao.apply(logits, d, self)
         if torch.is_grad_enabled() and logits.requires_grad:                     # REINFORCE: record log p(D)
             self._log_probs.append(torch.log_softmax(logits, -1).gather(-1, d.argmax(-1, keepdim=True)).squeeze(-1))
@@ -188,8 +203,9 @@ class GroupEstimator:
         if not records: raise ValueError("reinforce: surrogate() called before sample()")
         l = loss.detach()
         b = torch.where(self.seen, self.running_mean, 0.0)
-        self.running_mean.copy_(torch.where(self.seen, self.decay * self.running_mean + (1 - self.decay) * l.mean(1).double(),
-                                            l.mean(1).double()))
+        batch_mean = l.mean(1).double()
+        decayed = self.decay * self.running_mean + (1 - self.decay) * batch_mean
+        self.running_mean.copy_(torch.where(self.seen, decayed, batch_mean))
         self.seen.fill_(True)
         log_prob = sum(lp.flatten(2).sum(-1) if lp.dim() > 2 else lp for lp in records)   # (R, B, ...) or (R, B)
         return (loss + (l - b.to(l.dtype)[:, None]) * log_prob).mean(1).sum()
@@ -199,7 +215,10 @@ class GroupEstimator:
 
 # %% ../../nbs/34_exp.groups.ipynb #6dcfd5b5
 class GroupSteps:
-    "Steps of a group, eager or replayed as a CUDA graph: mixed into a group's training state, which provides `step()` (one step of every run, no host reads), `device`, `data_gens`, `est_gens`, `iteration` and `graph` (None until captured)."
+    """Steps of a group, eager or replayed as a CUDA graph.
+
+    Mixed into a group's training state, which provides `step()` (one step of every run, no host reads), `device`,
+    `data_gens`, `est_gens`, `iteration` and `graph` (None until captured)."""
     def capture(self, warmup: int = 3):
         "Take `warmup` steps on a side stream, then capture one step in a CUDA graph; later `steps` replay it."
         if self.device.type != "cuda": raise RuntimeError("CUDA graphs need a CUDA device")
@@ -226,18 +245,22 @@ class GroupSteps:
 
 # %% ../../nbs/34_exp.groups.ipynb #5922959e
 class GroupTraining(GroupSteps):
-    "The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator, generators, per-run flags."
-    def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in seed, lr, tau
+    """The training state of a group: model, optimizer (lr 1, each run's change scaled by its lr), estimator,
+    generators, per-run flags."""
+    def __init__(self, prms: list, # each run's resolved parameters (as `vae.run` builds them); they differ only in
+                                   # seed, lr, tau and the estimator's eta, lam
                  train: torch.Tensor, # training images, shape (N, x_dim), on `device`
                  device: torch.device,
                  noise = "mc", # GR-MCK's conditional noise source
                 ):
         self.prms, self.train, self.device = prms, train, torch.device(device)
         with torch.random.fork_rng(devices=[self.device] if self.device.type == "cuda" else []):
-            states = [init_training(prm, train, self.device) for prm in prms]     # each run's own initialisation and generators
+            # each run's own initialisation and generators
+            states = [init_training(prm, train, self.device) for prm in prms]
         self.model = GroupVAE([s["model"] for s in states])
         self.data_gens, self.est_gens = [s["data_gen"] for s in states], [s["est_gen"] for s in states]
-        self.est = GroupEstimator(prms[0]["estimator"], [prm["tau"] for prm in prms], self.est_gens, noise)
+        taus, hparams = [prm["tau"] for prm in prms], [run_hparams(prm) for prm in prms]
+        self.est = GroupEstimator(prms[0]["estimator"], taus, self.est_gens, noise, hparams=hparams)
         self.params = list(self.model.parameters())
         p0, cuda = prms[0], self.device.type == "cuda"
         if p0["optimizer"] == "sgd": self.opt = torch.optim.SGD(self.params, lr=1.0, momentum=p0["momentum"])
@@ -247,7 +270,8 @@ class GroupTraining(GroupSteps):
         self.alive = torch.ones(R, dtype=torch.bool, device=self.device)
         self.diverged_at = torch.full((R,), -1, dtype=torch.long, device=self.device)
         self.steps = torch.zeros((), dtype=torch.long, device=self.device)       # steps taken, counted on the device
-        self.loss_sum = torch.zeros(R, dtype=torch.float64, device=self.device)  # sum of the mean losses since the last reset
+        # the sum of the mean losses since the last reset
+        self.loss_sum = torch.zeros(R, dtype=torch.float64, device=self.device)
         self.iteration, self.graph = 0, None
 
     def backward(self, x: torch.Tensor, # each run's minibatch, shape (R, B, x_dim)
@@ -262,13 +286,15 @@ class GroupTraining(GroupSteps):
     def step(self):
         "One training step of every run, with no read of a tensor's value on the host (see above)."
         B = self.prms[0]["batch_size"]
-        idx = torch.stack([torch.randint(self.train.shape[0], (B,), device=self.device, generator=g) for g in self.data_gens])
+        n = self.train.shape[0]
+        idx = torch.stack([torch.randint(n, (B,), device=self.device, generator=g) for g in self.data_gens])
         mean = self.backward(self.train[idx]).mean(1)
         alive = self.alive & torch.isfinite(mean)
         before = [p.detach().clone() for p in self.params]
         self.opt.step()
         with torch.no_grad():
-            for p, b in zip(self.params, before): p.copy_(torch.where(alive.view(-1, 1, 1), torch.lerp(b, p, self.lr), b))
+            for p, b in zip(self.params, before):
+                p.copy_(torch.where(alive.view(-1, 1, 1), torch.lerp(b, p, self.lr), b))
             self.steps += 1
             self.diverged_at.copy_(torch.where(self.alive & ~alive, self.steps, self.diverged_at))
             self.alive.copy_(alive)
@@ -326,7 +352,8 @@ def new_host_state(runs: int) -> dict:
 def group_checkpoint_parts(tr: GroupTraining, # the group's training state
                            host: dict, # from `new_host_state`, updated by `train_group`
                           ) -> tuple:
-    "`(identity, objects, data)` of a group for `experiments.checkpoints`: its runs' identities, the stacked model, optimizer, estimator and each run's generators, and the rest as data."
+    """`(identity, objects, data)` of a group for `experiments.checkpoints`: its runs' identities, the stacked model,
+    optimizer, estimator and each run's generators, and the rest as data."""
     objects = dict(model=tr.model, opt=tr.opt, est=tr.est, **{f"data_gen{r}": g for r, g in enumerate(tr.data_gens)},
                    **{f"est_gen{r}": g for r, g in enumerate(tr.est_gens)})
     data = dict(iteration=tr.iteration, host=host,
@@ -344,7 +371,7 @@ def load_group_checkpoint(tr: GroupTraining, # a fresh state, updated in place
                           host: dict, # a fresh host state, updated in place
                           path: Path, # the checkpoint file
                          ) -> bool:
-    "Restore the group from `path` if it exists; False if there is none; raises if it belongs to other runs or parameters."
+    "Restore the group from `path` if it exists; False if there is none; raises if it is of other runs or parameters."
     identity, objects, _ = group_checkpoint_parts(tr, host)
     data = load_checkpoint(path, identity, objects)
     if data is None: return False
@@ -360,7 +387,8 @@ def _measure_group(tr, host, data, it):
     if not live: return {}
     t0 = time.perf_counter()
     model = tr.model if len(live) == len(prms) else GroupVAE([tr.model.run_model(r) for r in live])   # the live runs
-    valid = dict(zip(live, group_evaluate(model, data["valid"], prms[0]["valid_m"], [prms[r]["seed"] * 1_000_003 + it for r in live])))
+    seeds = [prms[r]["seed"] * 1_000_003 + it for r in live]
+    valid = dict(zip(live, group_evaluate(model, data["valid"], prms[0]["valid_m"], seeds)))
     share = (time.perf_counter() - t0) / len(live)
     rows = {}
     for r in live:
@@ -370,7 +398,8 @@ def _measure_group(tr, host, data, it):
         if prm["variance_every"] and it % prm["variance_every"] == 0:
             xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
             names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
-            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
+            draws, seed = prm["variance_draws"], prm["seed"] + it
+            rows[r]["trace_var"] = gradient_variance(tr.model.run_model(r), xb, names, prm["tau"], draws, seed)
     return rows
 
 def _record(tr, host, rows, it):
@@ -397,12 +426,13 @@ def train_group(tr: GroupTraining, # from `GroupTraining` (or a restored checkpo
                 graphs: bool = False, # capture the step in a CUDA graph
                 progress: bool = True, # show a tqdm bar
                ) -> bool:
-    "Train every run to `iterations` (or `stop_after` more), evaluating as `experiments.vae.train` does; True when complete."
+    "Train every run to `iterations` (or `stop_after` more), evaluating as `experiments.vae.train`; True when complete."
     p0 = tr.prms[0]
     iters, every = p0["iterations"], p0["eval_every"]
     end = iters if stop_after is None else min(iters, tr.iteration + stop_after)
     if tr.iteration == 0 and not any(host["history"]): _record(tr, host, _measure_group(tr, host, data, 0), 0)
-    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10, desc=f"{p0['estimator']} x{len(tr.prms)}")
+    bar = tqdm(total=iters, initial=tr.iteration, disable=not progress, mininterval=10,
+               desc=f"{p0['estimator']} x{len(tr.prms)}")
     while tr.iteration < end:
         n = min(end, (tr.iteration // every + 1) * every) - tr.iteration
         tr.run(n, graphs); bar.update(n)
@@ -420,15 +450,18 @@ def train_group(tr: GroupTraining, # from `GroupTraining` (or a restored checkpo
 
 # %% ../../nbs/34_exp.groups.ipynb #a65dd82b
 def _run_state(tr, host, r):
-    "Run `r` as `experiments.vae.init_training` lays out a state: its model, optimizer (with its state), estimator, generators."
+    "Run `r` laid out as `experiments.vae.init_training` does: model, optimizer, its state, estimator, generators."
     prm, model = tr.prms[r], tr.model.run_model(r)
     if prm["optimizer"] == "sgd": opt = torch.optim.SGD(model.parameters(), lr=prm["lr"], momentum=prm["momentum"])
     else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     singles, layers = list(model.parameters()), len(tr.model.weight)
-    for i in range(layers):                    # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
-        for gp, sp, take in ((tr.params[i], singles[2 * i], lambda t: t[r].t()), (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0])):
-            opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in tr.opt.state[gp].items()}
-    est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r])
+    for i in range(layers):        # group parameters: the weights, then the biases; a run's: (weight, bias) per layer
+        pairs = ((tr.params[i], singles[2 * i], lambda t: t[r].t()),
+                 (tr.params[layers + i], singles[2 * i + 1], lambda t: t[r, 0]))
+        for gp, sp, take in pairs:
+            state = tr.opt.state[gp].items()
+            opt.state[sp] = {k: take(v).clone() if v.dim() == 3 else v.detach().clone() for k, v in state}
+    est = estimator_from_label(prm["estimator"], prm["tau"], tr.est_gens[r], **run_hparams(prm))
     if isinstance(est, Reinforce) and bool(tr.est.seen[r]): est.running_mean = float(tr.est.running_mean[r])
     best = dict(host["best"][r], model=tr.model.run_state_dict(r, host["best_params"]))
     return dict(model=model, opt=opt, est=est, data_gen=tr.data_gens[r], est_gen=tr.est_gens[r], iteration=tr.iteration,
@@ -440,34 +473,45 @@ def _per_run(value, runs, name):
     if len(values) != runs: raise ValueError(f"{name} must be one value or one per run ({runs}), got {len(values)}")
     return values
 
-def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpoint.pt, as `experiments.vae.run` writes them
+def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpoint.pt, as `experiments.vae.run` writes
               seeds: list, # one seed per run
               lr = None, # learning rate: one for all runs or one per run; None: the preset's
               tau = 0.5, # temperature: one for all runs or one per run
+              eta = None, # ReinMax-CV's eta: one for all runs or one per run; None: the estimator's default
+              lam = None, # MVE's lambda: one for all runs or one per run; None: the estimator's default
+              k: int | None = None, # conditional samples K, shared by the runs; None: the label's or the default
               device: str = "auto", scale: str = "smoke",
-              estimator: str = "gr-mc100", # one of `GROUP_ESTIMATORS` (gr-mck as gr-mc<K>)
+              estimator: str = "gr-mc100", # one of `GROUP_ESTIMATORS` (gr-mck as gr-mc<K>) or a pathwise one
               arity: int = 16, batch_size: int = 200,
               optimizer: str = "adam", # "adam" or "sgd" (with momentum), shared by the runs
               momentum: float = 0.9, # SGD's momentum, shared by the runs
               stop_after: int | None = None, # stop this call after this many iterations (a group checkpoint is kept)
-              checkpoint: str | None = None, # the group's checkpoint file; None: group_checkpoint.pt in the first run's folder
+              checkpoint: str | None = None, # the group's checkpoint; None: the first run's group_checkpoint.pt
               graphs: bool | None = None, # capture the training step in a CUDA graph; None: on CUDA
               noise = "mc", # GR-MCK's conditional noise source
               progress: bool = True, # tqdm bar
               **knobs, # iterations and the other preset knobs of `experiments.vae` (None = preset), shared by the runs
              ) -> list:
-    "Train R runs of one VAE cell as one model; each run's `metrics.json` as `experiments.vae.run` writes it (see above)."
+    "Train R runs of one VAE cell as one model; each run's `metrics.json` as `experiments.vae.run` writes it."
     runs = len(out_dirs)
-    if runs == 0 or len(set(map(str, out_dirs))) != runs: raise ValueError("out_dirs must be distinct folders, at least one")
+    if runs == 0 or len(set(map(str, out_dirs))) != runs:
+        raise ValueError("out_dirs must be distinct folders, at least one")
     seeds, lrs, taus = _per_run(seeds, runs, "seeds"), _per_run(lr, runs, "lr"), _per_run(tau, runs, "tau")
-    GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
+    etas, lams = _per_run(eta, runs, "eta"), _per_run(lam, runs, "lam")
+    est = GroupEstimator(estimator, [1.0], [torch.Generator()])          # an estimator groups cannot train fails here
     check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?"); resolve_noise(noise)
     for s, t in zip(seeds, taus): _check_args(estimator, t, arity, batch_size, momentum, s, stop_after, optimizer, None)
-    prms = [{k: list(v) if isinstance(v, tuple) else v for k, v in
-             dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, arity=arity, batch_size=batch_size,
-                  optimizer=optimizer, momentum=momentum, seed=s).items()} for s, l, t in zip(seeds, lrs, taus)]
+    hparams = [estimator_knobs(estimator, eta=e, lam=m, k=k) for e, m in zip(etas, lams)]
+    def params(s, l, t, h):   # a run's parameters, as `experiments.vae.run` records them
+        prm = dict(resolve_params(scale, **dict(knobs, lr=l)), estimator=estimator, tau=t, **h, arity=arity,
+                   batch_size=batch_size, optimizer=optimizer, momentum=momentum, seed=s)
+        return {key: list(v) if isinstance(v, tuple) else v for key, v in prm.items()}
+    prms = [params(s, l, t, h) for s, l, t, h in zip(seeds, lrs, taus, hparams)]
     dev = resolve_device(device)
-    graphs = dev.type == "cuda" if graphs is None else graphs
+    graphs = dev.type == "cuda" and est.graphable if graphs is None else graphs
+    if graphs and not est.graphable:
+        raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph "
+                         "cannot capture; use graphs=False")
     if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
     outs = [Path(o) for o in out_dirs]
     ckpt = Path(checkpoint) if checkpoint is not None else outs[0] / "group_checkpoint.pt"
@@ -481,7 +525,8 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
     tr, host = GroupTraining(prms, data["train"], dev, noise), new_host_state(runs)
     resumed = load_group_checkpoint(tr, host, ckpt)
     it0, t1 = tr.iteration, time.perf_counter()
-    if not train_group(tr, host, data, ckpt, stop_after, graphs, progress): return [dict(stopped=True, iteration=tr.iteration)] * runs
+    if not train_group(tr, host, data, ckpt, stop_after, graphs, progress):
+        return [dict(stopped=True, iteration=tr.iteration)] * runs
     t_train = (time.perf_counter() - t1) / runs                       # each run's share of the group's training time
     t_start = (t1 - t0) / runs
     results = []
@@ -491,15 +536,18 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json and checkpo
             results.append(dict(failed=host["failed"][r]["error"], iteration=host["failed"][r]["iteration"])); continue
         t2 = time.perf_counter()
         state = _run_state(tr, host, r)
-        save_checkpoint(out / "checkpoint.pt", training_identity(prm), *checkpoint_parts(state))            # `experiments.vae.run(resume_from=out)` evaluates it again
+        # `experiments.vae.run(resume_from=out)` evaluates it again
+        save_checkpoint(out / "checkpoint.pt", training_identity(prm), *checkpoint_parts(state))
         test, compare, rows, prop3, seconds = _final(state, data, prm)
+        wall = dict(train=round(t_train, 2), validation=round(host["valid_seconds"][r], 2),
+                    per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5), **seconds,
+                    total=round(t_start + t_train + time.perf_counter() - t2, 2))
+        thresholds = iterations_to_thresholds(state["history"], prm["thresholds"])
         metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=None), test_bound=test,
-                       best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
-                       test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None,
-                       resumed=resumed, iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
-                       wall_s=dict(train=round(t_train, 2), validation=round(host["valid_seconds"][r], 2),
-                                   per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5), **seconds,
-                                   total=round(t_start + t_train + time.perf_counter() - t2, 2)))
+                       best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"],
+                       history=state["history"], test_bound_compare=compare, mse_tau=rows, prop3=prop3,
+                       prop3_fit=fit_minibatch_variance(prop3) if prop3 else None, resumed=resumed,
+                       iterations_to_thresholds=thresholds, wall_s=wall)
         (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
         results.append(metrics)
     ckpt.unlink()

@@ -262,11 +262,14 @@ def run_group(out_dirs: list, # one folder per run: its metrics.json, as `experi
         if isinstance(s, bool) or not isinstance(s, int): raise ValueError(f"seeds must be ints, got {s!r}")
     check_knob(tau, "tau", "positive"); check_knob(stop_after, "stop_after", "count?")
     check_knob(checkpoint, "checkpoint", "path?"); check_knob(graphs, "graphs", "bool?")
-    GroupEstimator(estimator, [tau], [torch.Generator()])      # an estimator groups cannot train fails here
-    prms = [dict(seed=s, estimator=estimator, tau=tau, k=None, **resolve_params(scale, **dict(knobs, lr=l))) for s,
-            l in zip(seeds, lrs)]
+    est = GroupEstimator(estimator, [tau], [torch.Generator()])  # an estimator groups cannot train fails here
+    prms = [dict(seed=s, estimator=estimator, tau=tau, k=None, **resolve_params(scale, **dict(knobs, lr=l)))
+            for s, l in zip(seeds, lrs)]
     dev, outs = resolve_device(device), [Path(o) for o in out_dirs]
-    graphs = dev.type == "cuda" if graphs is None else graphs
+    graphs = dev.type == "cuda" and est.graphable if graphs is None else graphs
+    if graphs and not est.graphable:      # an estimator trained run by run (`experiments.groups.GroupEstimator`)
+        raise ValueError(f"graphs=True: estimator {estimator!r} trains run by run in a group, which a CUDA graph "
+                         "cannot capture; use graphs=False")
     if graphs and dev.type != "cuda": raise ValueError("graphs=True needs a CUDA device")
     ckpt = Path(checkpoint) if checkpoint is not None else outs[0] / "group_checkpoint.pt"
     for o in outs: o.mkdir(parents=True, exist_ok=True)

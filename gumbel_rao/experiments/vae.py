@@ -9,7 +9,8 @@ from pathlib import Path
 import torch
 from tqdm.auto import tqdm
 from ..core import resolve_device, check_count, check_positive, sample_one_hot
-from ..estimators import make_estimator, estimator_label, estimator_from_label
+from ..estimators import (make_estimator, estimator_label, estimator_from_label, estimator_hparams,
+                                   parse_estimator_label)
 from ..exact import gradient_stats
 from ..data.mnist import load_binarized_mnist, MNIST_FILES
 from ..models.vae import DiscreteVAE, vae_for_arity, elbo, log_bernoulli, importance_bound
@@ -17,10 +18,11 @@ from .scales import resolve_scale, check_presets, check_knob, check_knobs
 from .checkpoints import save_checkpoint, load_checkpoint
 
 # %% auto #0
-__all__ = ['PRESETS', 'KNOB_KINDS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'init_training', 'train_step',
-           'evaluate', 'encoder_vjp', 'encoder_gradients', 'gradient_variance', 'reference_gradient', 'gradient_mse',
-           'minibatch_gradients', 'minibatch_variance', 'fit_minibatch_variance', 'training_identity',
-           'checkpoint_parts', 'train', 'iterations_to_thresholds', 'run', 'run_work']
+__all__ = ['PRESETS', 'KNOB_KINDS', 'ESTIMATOR_KNOBS', 'EVALUATION_KNOBS', 'resolve_params', 'load_splits', 'estimator_knobs',
+           'run_hparams', 'init_training', 'train_step', 'evaluate', 'encoder_vjp', 'encoder_gradients',
+           'gradient_variance', 'reference_gradient', 'gradient_mse', 'minibatch_gradients', 'minibatch_variance',
+           'fit_minibatch_variance', 'training_identity', 'checkpoint_parts', 'train', 'iterations_to_thresholds',
+           'run', 'run_work']
 
 # %% ../../nbs/31_exp.vae.ipynb #a290c5f0
 PRESETS = check_presets({
@@ -44,8 +46,9 @@ PRESETS = check_presets({
                   compare_m=None, compare_examples=1000),
 })
 
-KNOB_KINDS = dict(iterations="count", lr="positive", eval_every="count", train_examples="count?", valid_examples="count?",
-                  valid_m="count", test_examples="count?", test_m="count", hidden="count[]", latent_dim="count",
+KNOB_KINDS = dict(iterations="count", lr="positive", eval_every="count", train_examples="count?",
+                  valid_examples="count?", valid_m="count", test_examples="count?", test_m="count", hidden="count[]",
+                  latent_dim="count",
                   variance_every="natural?", variance_draws="count", variance_batch="count?", variance_ks="count[]",
                   mse_taus="positive[]", mse_draws="count", reference_groups="count", reference_samples="count",
                   thresholds="positive[]", prop3_batches="count[]", prop3_ks="count[]", prop3_draws="count",
@@ -62,11 +65,12 @@ def resolve_params(scale: str = "smoke", # "smoke", "cpu" or "paper"
     for key in ("mse_taus", "prop3_batches", "prop3_ks", "variance_ks", "thresholds"):
         if not isinstance(prm[key], (list, tuple)): raise ValueError(f"{key} must be a list, got {prm[key]!r}")
     for t in prm["mse_taus"]: check_positive(t, "mse_taus")
-    if prm["compare_m"] is not None: check_count(prm["compare_m"], "compare_m"); check_count(prm["compare_examples"], "compare_examples")
+    if prm["compare_m"] is not None:
+        check_count(prm["compare_m"], "compare_m"); check_count(prm["compare_examples"], "compare_examples")
     for b in (*prm["prop3_batches"], *prm["prop3_ks"]): check_count(b, "prop3_batches and prop3_ks")
     check_positive(prm["lr"], "lr")
-    if min(prm["variance_draws"], prm["mse_draws"], prm["reference_groups"], prm["reference_samples"], prm["prop3_draws"]) < 2:
-        raise ValueError("variance_draws, mse_draws, reference_groups, reference_samples and prop3_draws must be at least 2")
+    draws = ("variance_draws", "mse_draws", "reference_groups", "reference_samples", "prop3_draws")
+    if min(prm[key] for key in draws) < 2: raise ValueError(f"{', '.join(draws)} must be at least 2")
     return prm
 
 # %% ../../nbs/31_exp.vae.ipynb #e57fb41d
@@ -79,12 +83,41 @@ def load_splits(train_examples: int | None = None, # first N training images; No
     sizes = dict(train=train_examples, valid=valid_examples, test=test_examples)
     return {s: load_binarized_mnist(s)[:n].to(device) for s, n in sizes.items()}
 
+# %% ../../nbs/31_exp.vae.ipynb #6787bd3d
+ESTIMATOR_KNOBS = dict(eta="nonnegative", lam="nonnegative", k="count")   # knob -> kind (`scales.check_knob`)
+
+def estimator_knobs(estimator: str, # the training estimator: a registered name or label, e.g. "reinmax-cv"
+                    **knobs, # values of `ESTIMATOR_KNOBS`; None: the estimator's default (not passed)
+                   ) -> dict:
+    """The knobs given (not None), checked, as keyword arguments of `make_estimator`.
+
+    Raises `ValueError` in one line naming the knob: a value of the wrong kind, a knob the estimator does not take
+    (e.g. `eta` for "st-gs"), or one its label already fixes (`k` for "gr-mc100")."""
+    unknown = sorted(set(knobs) - set(ESTIMATOR_KNOBS))
+    if unknown: raise ValueError(f"unknown estimator knob(s) {unknown}; they are {list(ESTIMATOR_KNOBS)}")
+    given = {n: check_knob(v, n, ESTIMATOR_KNOBS[n]) for n, v in knobs.items() if v is not None}
+    takes, fixed = estimator_hparams(estimator), parse_estimator_label(estimator)[1]
+    for name, value in given.items():
+        if name not in takes:
+            raise ValueError(f"{name}={value!r} is not a hyperparameter of estimator {estimator!r} "
+                             f"(it takes {list(takes)})")
+        if name in fixed:
+            raise ValueError(f"{name}={value!r}: estimator {estimator!r} fixes {name}={fixed[name]} already")
+    return given
+
+def run_hparams(prm: dict, # a run's parameters (`run` records only the estimator knobs given)
+               ) -> dict:
+    "The estimator knobs recorded in `prm`, as keyword arguments of `make_estimator`."
+    return {n: prm[n] for n in ESTIMATOR_KNOBS if n in prm}
+
 # %% ../../nbs/31_exp.vae.ipynb #203492bf
 def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estimator, tau, arity, lr, momentum, seed
+                             # and the estimator knobs given (eta, lam, k)
                   train: torch.Tensor, # training images
                   device: torch.device,
                  ) -> dict:
-    "The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen`, `est_gen`, `iteration`, `history`, `best`, `window`, `valid_seconds`."
+    """The initial state: `model`, `opt` (Adam or SGD), `est`, generators `data_gen`, `est_gen`, `iteration`, `history`,
+    `best`, `window`, `valid_seconds`."""
     torch.manual_seed(prm["seed"])
     model = vae_for_arity(prm["arity"], prm["latent_dim"], tuple(prm["hidden"])).to(device)
     with torch.no_grad(): model.decoder[-1].bias.copy_(torch.logit(train.mean(0).clamp(1e-3, 1 - 1e-3)))
@@ -92,8 +125,9 @@ def init_training(prm: dict, # resolved parameters (`resolve_params`) plus estim
     else: opt = torch.optim.Adam(model.parameters(), lr=prm["lr"])
     data_gen = torch.Generator(device).manual_seed(prm["seed"])
     est_gen = torch.Generator(device).manual_seed(prm["seed"] + 1)
-    return dict(model=model, opt=opt, est=estimator_from_label(prm["estimator"], prm["tau"], est_gen), data_gen=data_gen,
-                est_gen=est_gen, iteration=0, history=[], best=None, window=[], valid_seconds=0.0)
+    est = estimator_from_label(prm["estimator"], prm["tau"], est_gen, **run_hparams(prm))
+    return dict(model=model, opt=opt, est=est, data_gen=data_gen, est_gen=est_gen, iteration=0, history=[], best=None,
+                window=[], valid_seconds=0.0)
 
 # %% ../../nbs/31_exp.vae.ipynb #d76ecb73
 def train_step(state: dict, # from `init_training`
@@ -226,7 +260,8 @@ def minibatch_gradients(model: DiscreteVAE, # the model, at fixed parameters
     leaf = logits.requires_grad_()
     (cot,) = torch.autograd.grad(estimator.surrogate(-elbo(model, x, estimator, logits=leaf)) * draws, leaf)
     def one(xr, cr):
-        return torch.func.vjp(lambda p: torch.func.functional_call(model.encoder, p, (xr,)), params)[1](cr.flatten(-2))[0]
+        _, vjp_fn = torch.func.vjp(lambda p: torch.func.functional_call(model.encoder, p, (xr,)), params)
+        return vjp_fn(cr.flatten(-2))[0]
     grads = torch.func.vmap(one)(x, cot)
     return torch.cat([g.flatten(1) for g in grads.values()], 1)
 
@@ -244,7 +279,8 @@ def minibatch_variance(model: DiscreteVAE, # the model, at fixed parameters
     rows = []
     for b in batches:
         for k in ks:
-            g = minibatch_gradients(model, train, b, estimator_from_label(estimator_label("gr-mck", dict(k=k)), tau, gen), draws, gen)
+            est = estimator_from_label(estimator_label("gr-mck", dict(k=k)), tau, gen)
+            g = minibatch_gradients(model, train, b, est, draws, gen)
             st = gradient_stats(g, g.mean(0))
             rows.append(dict(batch_size=b, k=k, trace_var=st["trace_var"], trace_var_se=st["trace_var_se"]))
     return rows
@@ -255,15 +291,19 @@ def fit_minibatch_variance(rows: list, # from `minibatch_variance`
     "`a`, `b` of Prop. 3's $a/(BK) + b/B$ (with `a_se`, `b_se`), and `k_balance` $= a/b$."
     x = torch.tensor([[1 / (r["batch_size"] * r["k"]), 1 / r["batch_size"]] for r in rows], dtype=torch.float64)
     y = torch.tensor([r["trace_var"] for r in rows], dtype=torch.float64)
-    w = 1 / torch.tensor([max(r["trace_var_se"], 1e-12 * abs(r["trace_var"]) + 1e-300) for r in rows], dtype=torch.float64)
-    if len(rows) < 2 or torch.linalg.matrix_rank(x) < 2: raise ValueError("rows must vary both B and B*K to fit a and b")
+    se = [max(r["trace_var_se"], 1e-12 * abs(r["trace_var"]) + 1e-300) for r in rows]   # a zero s.e.: a large weight
+    w = 1 / torch.tensor(se, dtype=torch.float64)
+    if len(rows) < 2 or torch.linalg.matrix_rank(x) < 2:
+        raise ValueError("rows must vary both B and B*K to fit a and b")
     cov = torch.linalg.inv((x * w[:, None] ** 2).T @ x)
     a, b = (cov @ (x * w[:, None] ** 2).T @ y).tolist()
-    return dict(a=a, b=b, a_se=cov[0, 0].sqrt().item(), b_se=cov[1, 1].sqrt().item(), k_balance=a / b if b > 0 else math.inf)
+    balance = a / b if b > 0 else math.inf
+    return dict(a=a, b=b, a_se=cov[0, 0].sqrt().item(), b_se=cov[1, 1].sqrt().item(), k_balance=balance)
 
 # %% ../../nbs/31_exp.vae.ipynb #c51fa808
 EVALUATION_KNOBS = ("test_examples", "test_m", "mse_taus", "mse_draws", "reference_groups", "reference_samples",
-                    "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m", "compare_examples")   # used after training only
+                    "thresholds", "prop3_batches", "prop3_ks", "prop3_draws", "compare_m",
+                    "compare_examples")   # used after training only
 _DATA = ("iteration", "history", "best", "window", "valid_seconds")   # the plain data of a training state
 
 def training_identity(prm: dict, # a run's parameters
@@ -273,19 +313,21 @@ def training_identity(prm: dict, # a run's parameters
 
 def checkpoint_parts(state: dict, # a training state
                     ) -> tuple:
-    "`(objects, data)` of a training state for `save_checkpoint`: the model, optimizer and generators; the rest as data."
+    "`(objects, data)` of a training state for `save_checkpoint`: model, optimizer and generators; the rest as data."
     return (dict(model=state["model"], opt=state["opt"], data_gen=state["data_gen"], est_gen=state["est_gen"]),
             dict({k: state[k] for k in _DATA}, est=state["est"].state_dict()))      # REINFORCE's baseline; {} for most
 
 # %% ../../nbs/31_exp.vae.ipynb #4039964d
 def _measure(state, data, prm, it):
     t0 = time.perf_counter()
-    row = dict(iteration=it, valid=evaluate(state["model"], data["valid"], prm["valid_m"], prm["seed"] * 1_000_003 + it))
+    valid = evaluate(state["model"], data["valid"], prm["valid_m"], prm["seed"] * 1_000_003 + it)
+    row = dict(iteration=it, valid=valid)
     state["valid_seconds"] += time.perf_counter() - t0
     if prm["variance_every"] and it % prm["variance_every"] == 0:
         xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
         names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
-        row["trace_var"] = gradient_variance(state["model"], xb, names, prm["tau"], prm["variance_draws"], prm["seed"] + it)
+        draws, seed = prm["variance_draws"], prm["seed"] + it
+        row["trace_var"] = gradient_variance(state["model"], xb, names, prm["tau"], draws, seed)
     return row
 
 def train(state: dict, # from `init_training` (or a restored checkpoint)
@@ -298,10 +340,13 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
     "Train to `prm['iterations']` (or `stop_after` more); True when training is complete."
     end = prm["iterations"] if stop_after is None else min(prm["iterations"], state["iteration"] + stop_after)
     if state["iteration"] == 0 and not state["history"]: state["history"].append(_measure(state, data, prm, 0))
-    bar = tqdm(total=prm["iterations"], initial=state["iteration"], disable=not progress, mininterval=10, desc=prm["estimator"])
+    bar = tqdm(total=prm["iterations"], initial=state["iteration"], disable=not progress, mininterval=10,
+               desc=prm["estimator"])
     while state["iteration"] < end:
         loss = train_step(state, data["train"], prm["batch_size"])
-        if not math.isfinite(loss): raise FloatingPointError(f"the training loss is {loss} at iteration {state['iteration']}; lower lr={prm['lr']}")
+        if not math.isfinite(loss):
+            it, lr = state["iteration"], prm["lr"]
+            raise FloatingPointError(f"the training loss is {loss} at iteration {it}; lower lr={lr}")
         bar.update(1); state["window"].append(loss)   # losses since the last evaluation
         it = state["iteration"]
         if it % prm["eval_every"] == 0 or it == prm["iterations"]:
@@ -310,7 +355,8 @@ def train(state: dict, # from `init_training` (or a restored checkpoint)
             if state["best"] is None or row["valid"] < state["best"]["valid"]:
                 state["best"] = dict(iteration=it, valid=row["valid"], model=copy.deepcopy(state["model"].state_dict()))
             save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
-    if state["iteration"] < prm["iterations"]: save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
+    if state["iteration"] < prm["iterations"]:
+        save_checkpoint(checkpoint, training_identity(prm), *checkpoint_parts(state))
     bar.close()
     return state["iteration"] >= prm["iterations"]
 
@@ -327,14 +373,15 @@ def _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, o
     if isinstance(seed, bool) or not isinstance(seed, int): raise ValueError(f"seed must be an int, got {seed!r}")
     if not (isinstance(arity, int) and arity >= 2): raise ValueError(f"arity must be an int >= 2, got {arity!r}")
     check_count(batch_size, "batch_size"); check_positive(tau, "tau")
-    if not 0 <= check_knob(momentum, "momentum", "nonnegative") < 1: raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
+    if not 0 <= check_knob(momentum, "momentum", "nonnegative") < 1:
+        raise ValueError(f"momentum must be in [0, 1), got {momentum!r}")
     check_knob(stop_after, "stop_after", "count?"); check_knob(resume_from, "resume_from", "path?")
     if resume_from is not None and not (Path(resume_from) / "checkpoint.pt").is_file():
         raise ValueError(f"resume_from={str(resume_from)!r} holds no checkpoint.pt of a finished run")
     estimator_from_label(estimator, tau)   # an unknown name fails here, naming it
 
 def _final(state, data, prm):
-    "Test bound (and with `compare_m` samples), Fig. 2 (b) and Prop. 3 rows of the best-on-validation model, and their seconds."
+    "Test bound (and with `compare_m` samples), Fig. 2 (b), Prop. 3 of the best-on-validation model; their seconds."
     state["model"].load_state_dict(state["best"]["model"])
     seconds, t0 = {}, time.perf_counter()
     test = evaluate(state["model"], data["test"], prm["test_m"], prm["seed"] + 7)
@@ -342,25 +389,34 @@ def _final(state, data, prm):
     compare = None
     if prm["compare_m"]:   # the same images with test_m and compare_m samples: how much tighter more samples get
         x = data["test"][: prm["compare_examples"]]
-        compare = dict(examples=x.shape[0], m=prm["test_m"], bound=evaluate(state["model"], x, prm["test_m"], prm["seed"] + 19),
-                       m_compare=prm["compare_m"], bound_compare=evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23))
+        bound = evaluate(state["model"], x, prm["test_m"], prm["seed"] + 19)
+        bound_compare = evaluate(state["model"], x, prm["compare_m"], prm["seed"] + 23)
+        compare = dict(examples=x.shape[0], m=prm["test_m"], bound=bound, m_compare=prm["compare_m"],
+                       bound_compare=bound_compare)
     seconds["compare"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
     xb = data["train"][: prm["variance_batch"] or prm["batch_size"]]
     names = ["st-gs"] + [estimator_label("gr-mck", dict(k=k)) for k in prm["variance_ks"]]
     rows = []
     if prm["mse_taus"]:
-        ref = reference_gradient(state["model"], xb, prm["reference_groups"], prm["reference_samples"], prm["seed"] + 11)
+        groups, samples = prm["reference_groups"], prm["reference_samples"]
+        ref = reference_gradient(state["model"], xb, groups, samples, prm["seed"] + 11)
         rows = gradient_mse(state["model"], xb, names, prm["mse_taus"], prm["mse_draws"], ref, prm["seed"] + 13)
     seconds["mse_tau"] = round(time.perf_counter() - t0, 2); t0 = time.perf_counter()
-    prop3 = minibatch_variance(state["model"], data["train"], prm["prop3_batches"], prm["prop3_ks"], prm["tau"],
-                               prm["prop3_draws"], prm["seed"] + 17) if prm["prop3_batches"] else []
+    prop3 = []
+    if prm["prop3_batches"]:
+        prop3 = minibatch_variance(state["model"], data["train"], prm["prop3_batches"], prm["prop3_ks"], prm["tau"],
+                                   prm["prop3_draws"], prm["seed"] + 17)
     seconds["prop3"] = round(time.perf_counter() - t0, 2)
     return test, compare, rows, prop3, seconds
 
 def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint go
         seed: int = 0, device: str = "auto", scale: str = "smoke",
         estimator: str = "gr-mc100", # training estimator
-        tau: float = 0.5, arity: int = 16, batch_size: int = 200,
+        tau: float = 0.5, # temperature (ignored by an estimator without one)
+        eta: float | None = None, # ReinMax-CV's eta; None: the estimator's default (`estimator_knobs`)
+        lam: float | None = None, # MVE's lambda; None: the estimator's default
+        k: int | None = None, # conditional samples K; None: the label's or the estimator's default
+        arity: int = 16, batch_size: int = 200,
         optimizer: str = "adam", # "adam" (our default) or "sgd" (with momentum, the paper's)
         momentum: float = 0.9, # SGD's momentum
         stop_after: int | None = None, # stop this call after this many iterations (a checkpoint is kept)
@@ -368,10 +424,14 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
         progress: bool = True, # tqdm bar
         **knobs, # lr, iterations and the other preset knobs (None = preset)
        ) -> dict:
-    "Train and evaluate one configuration; returns (and writes) the metrics; `{'stopped': True, ...}` if `stop_after` ended it."
+    """Train and evaluate one configuration; returns (and writes) the metrics.
+
+    `{'stopped': True, ...}` if `stop_after` ended it. The estimator knobs (eta, lam, k) are recorded in the
+    parameters only when given."""
     _check_args(estimator, tau, arity, batch_size, momentum, seed, stop_after, optimizer, resume_from)
-    prm = dict(resolve_params(scale, **knobs), estimator=estimator, tau=tau, arity=arity, batch_size=batch_size,
-               optimizer=optimizer, momentum=momentum, seed=seed)
+    hparams = estimator_knobs(estimator, eta=eta, lam=lam, k=k)
+    prm = dict(resolve_params(scale, **knobs), estimator=estimator, tau=tau, **hparams, arity=arity,
+               batch_size=batch_size, optimizer=optimizer, momentum=momentum, seed=seed)
     prm = {k: list(v) if isinstance(v, tuple) else v for k, v in prm.items()}
     dev = resolve_device(device)
     out = Path(out_dir); out.mkdir(parents=True, exist_ok=True)
@@ -382,19 +442,23 @@ def run(out_dir: str = "runs/vae/smoke", # where metrics.json and the checkpoint
     state = init_training(prm, data["train"], dev)
     objects, _ = checkpoint_parts(state)
     saved = load_checkpoint(out / "checkpoint.pt", training_identity(prm), objects)
-    if saved is not None: state["est"].load_state_dict(saved.pop("est")); state.update(saved)
+    if saved is not None:
+        state["est"].load_state_dict(saved.pop("est")); state.update(saved)
     resumed = saved is not None
     it0, t1 = state["iteration"], time.perf_counter()
     if not train(state, data, prm, out / "checkpoint.pt", stop_after, progress):
         return dict(stopped=True, iteration=state["iteration"])
     t_train = time.perf_counter() - t1
     test, compare, rows, prop3, seconds = _final(state, data, prm)
+    per_iteration = round(t_train / max(1, prm["iterations"] - it0), 5)
+    wall = dict(train=round(t_train, 2), validation=round(state["valid_seconds"], 2), per_iteration=per_iteration,
+                **seconds, total=round(time.perf_counter() - t0, 2))
+    prop3_fit = fit_minibatch_variance(prop3) if prop3 else None
     metrics = dict(params=dict(prm, scale=scale, device=str(dev), resume_from=resume_from), test_bound=test,
-                   best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"], history=state["history"],
-                   test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=fit_minibatch_variance(prop3) if prop3 else None, resumed=resumed,
-                   iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]),
-                   wall_s=dict(train=round(t_train, 2), validation=round(state["valid_seconds"], 2), per_iteration=round(t_train / max(1, prm["iterations"] - it0), 5),
-                               **seconds, total=round(time.perf_counter() - t0, 2)))
+                   best_iteration=state["best"]["iteration"], best_valid=state["best"]["valid"],
+                   history=state["history"], test_bound_compare=compare, mse_tau=rows, prop3=prop3, prop3_fit=prop3_fit,
+                   resumed=resumed,
+                   iterations_to_thresholds=iterations_to_thresholds(state["history"], prm["thresholds"]), wall_s=wall)
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     return metrics
 
@@ -406,8 +470,13 @@ def run_work(scale: str = "smoke", # the preset the run starts from
              resume_from: str | None = None, # a finished run's folder: evaluation only
              **knobs, # the other knobs of `run`; those that do not change the work (lr, tau, seed, ...) are ignored
             ) -> list:
-    "The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the table row's key), `count`, `training`."
+    """The work of one `run`: dicts with `table` (step, bound or draw), `knobs` (the row's key), `count`, `training`.
+
+    A step is identified by the estimator's label with the knob `k` written in (`reinmax-rao` with `k=100`:
+    "reinmax-rao(k=100)", `gr-mck` with `k=100`: "gr-mc100"), since K changes a step's cost."""
     prm = resolve_params(scale, **{k: v for k, v in knobs.items() if k in PRESETS[scale]})
+    base, fixed = parse_estimator_label(estimator)
+    stepped = estimator if knobs.get("k") is None else estimator_label(base, dict(fixed, k=knobs["k"]))
     size = lambda split, n: min(n, MNIST_FILES[split][0]) if n else MNIST_FILES[split][0]
     items = []
     def add(table, count, training=False, **key):
@@ -416,8 +485,8 @@ def run_work(scale: str = "smoke", # the preset the run starts from
     xb = prm["variance_batch"] or batch_size
     if resume_from is None:
         n = prm["iterations"]
-        points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: at 0, every eval_every, at the end
-        add("step", n, True, batch_size=batch_size, estimator=estimator)
+        points = sorted(set(range(0, n + 1, prm["eval_every"])) | {n})   # validations: 0, every eval_every, the end
+        add("step", n, True, batch_size=batch_size, estimator=stepped)
         add("bound", len(points) * size("valid", prm["valid_examples"]) * prm["valid_m"])
         tracked = sum(1 for p in points if prm["variance_every"] and p % prm["variance_every"] == 0)
         for name in names: add("draw", tracked * prm["variance_draws"], batch_size=xb, estimator=name, kind="fixed")
@@ -426,8 +495,10 @@ def run_work(scale: str = "smoke", # the preset the run starts from
     if prm["compare_m"]: add("bound", min(prm["compare_examples"], n_test) * (prm["test_m"] + prm["compare_m"]))
     if prm["mse_taus"]:
         add("bound", prm["reference_groups"] * prm["reference_samples"] * xb)
-        for name in names: add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
+        for name in names:
+            add("draw", len(prm["mse_taus"]) * prm["mse_draws"], batch_size=xb, estimator=name, kind="fixed")
     for b in prm["prop3_batches"]:
         for k in prm["prop3_ks"]:
-            add("draw", prm["prop3_draws"], batch_size=b, estimator=estimator_label("gr-mck", dict(k=k)), kind="minibatch")
+            name = estimator_label("gr-mck", dict(k=k))
+            add("draw", prm["prop3_draws"], batch_size=b, estimator=name, kind="minibatch")
     return items
