@@ -11,11 +11,10 @@ from .runner import UsageError
 from .store import open_storage, run_dir, matches_plan
 from .cost import _same
 
-
 # %% auto #0
-__all__ = ['COLUMN_NAMES', 'sweep_info', 'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect', 'ReportData',
-           'mean_se', 'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'embed_report',
-           'committed_report']
+__all__ = ['COLUMN_NAMES', 'BEYOND', 'sweep_info', 'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect',
+           'ReportData', 'mean_se', 'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'run_columns',
+           'fitted_table', 'constant_columns', 'embed_report', 'committed_report']
 
 # %% ../../nbs/45_pipeline.report.ipynb #3555e00a
 def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
@@ -190,35 +189,68 @@ def best_per_cell(data: ReportData) :
 # %% ../../nbs/45_pipeline.report.ipynb #0947d579
 COLUMN_NAMES = dict(max_len="L ≤ {}", tau="τ = {}", arity="arity {}", batch_size="B = {}")   # headers of the paper's columns
 
+def _paper_value(v) -> str:
+    "The paper's number in a cell, '—' where the paper has none (an estimator beyond the paper)."
+    return "—" if v is None or math.isnan(v) else f"{v:.1f}"
+
+def _beyond_rows(rows: list, # the published rows
+                 best, # from `best_per_cell`
+                 knob: str, # our knob that names the estimator
+                ) -> list:
+    "Rows like the paper's for each estimator of `best` that the paper's table lacks, the paper's value NaN."
+    known = {r["estimator"] for r in rows}
+    extra = [e for e in dict.fromkeys(best[knob]) if e not in known] if knob in best else []
+    columns = [c for c in rows[0] if c not in ("estimator", "label", "value")] if rows else []
+    combos = list(dict.fromkeys(tuple(r[c] for c in columns) for r in rows))
+    return [dict(zip(columns, combo), estimator=e, label=e.upper(), value=math.nan) for e in extra for combo in combos]
+
+BEYOND = "*beyond the paper*"   # the label row above the estimators that the paper's table lacks
+
+def _cell_text(hit, # the matching row of `best` (one or none)
+               r: dict, # the published row
+               what: str, # "value" or "spread"
+               m: str, # our metric
+               f: float, # our metric times `f` is in the paper's unit
+              ) -> str:
+    "One cell of the paper's layout: ours (± s.e., `*` when unfinished) and the paper's value, a spread, or `not run`."
+    paper = _paper_value(r["value"])
+    if not len(hit): return f"not run ({paper})"
+    row = hit.iloc[0]
+    if what == "spread": return f"{f * row[m + '_min']:.1f}–{f * row[m + '_max']:.1f}"
+    se = f * row[m + "_se"]
+    pm = "" if math.isnan(se) else f" ± {se:.1f}"
+    star = "" if row.get("complete", True) else "*"
+    return f"{f * row[m]:.1f}{pm}{star} ({paper})"
+
 def paper_layout(best, # from `best_per_cell`
                  paper: dict, # the config's `paper` section: table, match, metric[, factor]
                  what: str = "value", # "value": `ours ± s.e. (paper)`; "spread": min–max over the search draws
                  rows: list | None = None, # the published rows (default: the package's `paper_results(paper["table"])`)
-                 fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob that is not a cell knob is compared here
-                 split: list | None = None, # cell knobs that the paper's table has no column for: one row per estimator and value
+                 fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob not a cell knob
+                 split: list | None = None, # cell knobs that the paper's table has no column for: one row per value
                 ):
-    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's (`*`: its search is not finished), `not run` where we have none."
+    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's (`*`: its search is not finished), `not run` where we have none; estimators the paper lacks below a `BEYOND` row, the paper's value '—'."
     import itertools
     import pandas as pd
     from gumbel_rao.data.paper import paper_results
     rows = rows if rows is not None else paper_results(paper["table"])
+    beyond = _beyond_rows(rows, best, paper["match"].get("estimator", "estimator"))
     cols = [c for c in paper["match"] if c != "estimator"]
     f, m = paper.get("factor", 1), paper["metric"]
     table, fixed, split = {}, fixed or {}, [k for k in split or [] if k in best]
-    parts = [(k if isinstance(k, tuple) else (k,), g) for k, g in best.groupby(split, sort=True)] if split and len(best) else [((), best)]
-    for r, (values, part) in itertools.product(rows, parts):   # the paper's rows in order, each split by the extra knobs
+    grouped = best.groupby(split, sort=True) if split and len(best) else []
+    parts = [(k if isinstance(k, tuple) else (k,), g) for k, g in grouped] or [((), best)]
+    for r, (values, part) in itertools.product(rows + beyond, parts):   # the rows in order, split by the extra knobs
         hit = part
         for column, knob in paper["match"].items():
             if len(hit) and knob in hit: hit = hit[[_same(v, r[column]) for v in hit[knob]]]
             elif not (knob in fixed and _same(fixed[knob], r[column])): hit = hit.iloc[0:0]
         header = ", ".join(COLUMN_NAMES.get(c, c + " {}").format(r[c]) for c in cols)
-        label = r["label"] + ("" if not values else " (" + ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in zip(split, values)) + ")")
-        if not len(hit): text = f"not run ({r['value']:.1f})"
-        elif what == "spread": text = f"{f * hit.iloc[0][m + '_min']:.1f}–{f * hit.iloc[0][m + '_max']:.1f}"
-        else:
-            se = f * hit.iloc[0][m + "_se"]
-            text = f"{f * hit.iloc[0][m]:.1f}" + ("" if math.isnan(se) else f" ± {se:.1f}") + ("" if hit.iloc[0].get("complete", True) else "*") + f" ({r['value']:.1f})"
-        table.setdefault(label, {})[header] = text
+        knobs = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in zip(split, values))
+        label = r["label"] + (f" ({knobs})" if knobs else "")
+        if beyond and r is beyond[0] and BEYOND not in table: table[BEYOND] = {}
+        table.setdefault(label, {})[header] = _cell_text(hit, r, what, m, f)
+    if BEYOND in table: table[BEYOND] = {h: "" for h in next(iter(table.values()))}
     return pd.DataFrame.from_dict(table, orient="index").rename_axis("estimator").reset_index()
 
 def markdown_table(df, # a DataFrame
@@ -227,6 +259,50 @@ def markdown_table(df, # a DataFrame
     missing = lambda v: v is None or (isinstance(v, float) and math.isnan(v))
     cells = [[str(c) for c in df.columns]] + [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
     return "\n".join("| " + " | ".join(r) + " |" for r in cells[:1] + [["---"] * len(df.columns)] + cells[1:])
+
+# %% ../../nbs/45_pipeline.report.ipynb #b8d4f302
+def _unrun(v) -> bool:
+    "A cell with none of our numbers: `not run (...)`, empty, or missing."
+    return not isinstance(v, str) or v == "" or v.startswith("not run")
+
+def _cover(headers: list, # the column headers, parts joined by ", "
+           dropped: list, # the headers to name
+          ) -> list:
+    "The shortest names of `dropped`: a header part whose every column is dropped names them all, the rest by header."
+    parts = {h: h.split(", ") for h in headers}
+    named, covered = [], set()
+    for i in range(max(len(p) for p in parts.values())):
+        for value in dict.fromkeys(p[i] for p in parts.values() if len(p) > i):
+            having = [h for h, p in parts.items() if len(p) > i and p[i] == value]
+            if set(having) <= set(dropped) and not set(having) <= covered:
+                named.append(value); covered.update(having)
+    return named + [h for h in dropped if h not in covered]
+
+def run_columns(table, # from `paper_layout`: `estimator` then one column per paper column
+                why: str = "the Reproduction page's cost table prices them", # why they are absent, after a dash
+               ) -> tuple:
+    "`(table, note)`: the columns with at least one of our numbers, and one line naming the others ('' when none)."
+    columns = list(table.columns[1:])
+    dropped = [c for c in columns if all(_unrun(v) for v in table[c])]
+    if not dropped or len(dropped) == len(columns): return table, ""
+    return table.drop(columns=dropped), f"Not run: {', '.join(_cover(columns, dropped))} — {why}."
+
+def fitted_table(table, # from `paper_layout`
+                ) -> list:
+    "The Markdown lines of the paper's layout as a report shows it: the run columns, the line naming the rest, a note on '—'."
+    shown, note = run_columns(table)
+    beyond = BEYOND in set(table.estimator)
+    why = "Below *beyond the paper*: estimators that the paper's table lacks; the paper's number there reads —."
+    return [markdown_table(shown), "", *([note, ""] if note else []), *([why, ""] if beyond else [])]
+
+def constant_columns(table, # a DataFrame of runs or cells
+                     keep: tuple = (), # columns kept whatever their values
+                    ) -> tuple:
+    "`(table, note)`: without the columns that hold one value in every row (when there are 2 rows or more), and one line saying them."
+    if len(table) < 2: return table, ""
+    same = [c for c in table.columns if c not in keep and table[c].astype(str).nunique() == 1]
+    said = ", ".join(f"{c} {table[c].iloc[0]}" for c in same)
+    return table.drop(columns=same), (f"In every row: {said}." if same else "")
 
 # %% ../../nbs/45_pipeline.report.ipynb #d6d5d6d3
 _MD_LINK = r"(!?\[[^\]]*\]\()([^)\s]+)(\))"
