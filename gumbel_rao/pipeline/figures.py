@@ -31,7 +31,8 @@ def new_figure(n: int = 1, # number of panels
                layout: str | None = None, # 'constrained' leaves room for a colour bar
                panel_width: float = 4.5, # width of a panel, inches (the figure is at most `MAX_WIDTH_IN` wide)
               ):
-    "`(fig, axes)`: a matplotlib `Figure` made without pyplot (no global state) and its `n` axes in rows of at most three."
+    """`(fig, axes)`: a matplotlib `Figure` made without pyplot (no global state) and its `n` axes in rows of at most
+    three."""
     from matplotlib.figure import Figure
     rows, cols = panel_grid(n)
     fig = Figure(figsize=(min(MAX_WIDTH_IN, panel_width * cols), height * rows), layout=layout)
@@ -80,7 +81,8 @@ def selected_curve(curves, # the `curves` records: study, run, iteration and the
                    row: dict, # one row of `best_per_cell`: study, tag, source
                    y: str, # the column to follow
                   ):
-    "The curve `y` against iteration of one cell's selected run: its final evaluation's runs when it has them (`source`), else its search runs; mean over seeds. Never joins runs of another cell, configuration or stage."
+    """The curve `y` against iteration of one cell's selected run: its final evaluation's runs when it has them
+    (`source`), else its search runs; mean over seeds. Never joins runs of another cell, configuration or stage."""
     cell = curves[curves.study == row["study"]]
     runs_of = lambda prefix: cell[cell.run.str.startswith(prefix) & cell.run.str.slice(len(prefix)).str.isdigit()]
     mine = runs_of(f"final-{row['tag']}-seed") if row.get("source") == "final" else cell.iloc[0:0]
@@ -125,8 +127,8 @@ def _fig2b(mse, cols: list, out: Path) -> list:
         ax.set_xscale("log")
         title = f"arity {a}, B = {b}: over the {m.run.nunique()} selected models"
         _finish(ax, title, "τ", "mean log10 MSE (encoder gradient)")
-    caption = ("Fig. 2 (b): the MSE of the encoder gradient against τ, averaged (log10) over the cells' selected models "
-               "(error bars 2 s.e. over models).")
+    caption = ("Fig. 2 (b): the MSE of the encoder gradient against τ, averaged (log10) over the cells' selected "
+               "models (error bars 2 s.e. over models).")
     return [(save_figure(fig, out / "fig2b.png"), caption)]
 
 def _fig2c(best, curves, cols: list, out: Path) -> list:
@@ -154,7 +156,8 @@ def fig2_figure(data: ReportData, best, out: Path) -> list:
     return figs + (_fig2c(best, curves, cols, out) if has_curves else [])
 
 def prop3_figure(data: ReportData, best, out: Path) -> list:
-    "Prop. 3: the minibatch variance against K at each B with the fit a/(BK) + b/B, for the selected GR-MC100 model of each column."
+    """Prop. 3: the minibatch variance against K at each B with the fit a/(BK) + b/B, for the selected GR-MC100 model
+    of each column."""
     rec, fits = data.records.get("prop3"), {(f["study"], f["run"]): f for f in prop3_fits(data)}
     if rec is None or not len(rec): return []
     keys = [k for k in fits if "estimator=gr-mc100" in k[0]] or list(fits)[:1]
@@ -179,7 +182,8 @@ def _curve_label(data: ReportData, r: dict, first: str, drawn: dict, every: bool
     return ", ".join(knobs + draws) or r["study"]
 
 def curves_figure(data: ReportData, best, out: Path) -> list:
-    "The `report.curve` column along training: each cell's selected configuration (mean over its seeds), or with `all` every configuration searched; a panel per value of the first cell knob."
+    """The `report.curve` column along training: each cell's selected configuration (mean over its seeds), or with
+    `all` every configuration searched; a panel per value of the first cell knob."""
     spec, curves = data.config.get("report", {}).get("curve"), data.records.get("curves")
     if not spec or curves is None or not len(curves) or not len(best): return []
     first, runs = data.cell_keys[0], data.runs[(data.runs.state == "complete") & (data.runs.stage == "search")]
@@ -215,7 +219,8 @@ def _tree_picks(data: ReportData, best, rec) -> list:
     return picks
 
 def trees_figure(data: ReportData, best, out: Path) -> list:
-    "Induced trees (top) above their gold trees (bottom): the first test example of each selected run at the lowest temperature; at most three pairs a row."
+    """Induced trees (top) above their gold trees (bottom): the first test example of each selected run at the lowest
+    temperature; at most three pairs a row."""
     from matplotlib.figure import Figure
     from gumbel_rao.experiments.listops import tree_segments, bracket_f1
     rec = data.records.get("trees")

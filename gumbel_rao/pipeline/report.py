@@ -19,10 +19,12 @@ __all__ = ['COLUMN_NAMES', 'BEYOND', 'sweep_info', 'load_runs', 'runs_table', 'f
 # %% ../../nbs/45_pipeline.report.ipynb #3555e00a
 def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
               ) -> dict:
-    "The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned sweep); raises `UsageError` in one line when there is no store."
+    """The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned
+    sweep); raises `UsageError` in one line when there is no store."""
     sweep_dir = Path(sweep_dir)
     if not (sweep_dir / "sweep.json").is_file():
-        raise UsageError(f"{sweep_dir} is not a sweep's folder (it has no sweep.json); give the folder that `gumbel-rao sweep` printed")
+        raise UsageError(f"{sweep_dir} is not a sweep's folder (it has no sweep.json); "
+                         "give the folder that `gumbel-rao sweep` printed")
     info = json.loads((sweep_dir / "sweep.json").read_text())
     url = info["storage"]
     if not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists(): return info
@@ -34,30 +36,36 @@ def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline
 # %% ../../nbs/45_pipeline.report.ipynb #136e2c2b
 def load_runs(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
              ):
-    "A DataFrame of the sweep's runs, one row per run key (runs retired from the plan, and runs of another config, left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
+    """A DataFrame of the sweep's runs, one row per run key (runs retired from the plan, and runs of another config,
+    left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."""
     import optuna, pandas as pd
     info = sweep_info(sweep_dir)
     storage, rows = open_storage(info["storage"]), {}
     planned = {(r["study"], r["key"]): r for r in plan_runs(info["config"], info["scale"])}
     for name in info["studies"]:
-        for t in sorted(optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False), key=lambda t: t.number):
-            state = dict(COMPLETE="complete", FAIL="failed" if "traceback" in t.user_attrs else "lost").get(t.state.name)
+        trials = optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False)
+        for t in sorted(trials, key=lambda t: t.number):
+            failed = "failed" if "traceback" in t.user_attrs else "lost"
+            state = dict(COMPLETE="complete", FAIL=failed).get(t.state.name)
             key = (name, t.user_attrs.get("run"))
-            if state is None or "retired" in t.user_attrs or key in rows and (rows[key]["state"] == "complete" or state == "lost"): continue
+            superseded = key in rows and (rows[key]["state"] == "complete" or state == "lost")
+            if state is None or "retired" in t.user_attrs or superseded: continue
             if key in planned and not matches_plan(t.user_attrs, planned[key]): continue   # a run of another config
             a = t.user_attrs
             rows[key] = dict(study=name, run=key[1], tag=key[1].rsplit("-seed", 1)[0], stage=a.get("stage", "search"),
                              seed=a["params"]["seed"], state=state, value=t.value, params=a["params"], point=a["point"],
                              cell=a["cell"], metrics=a.get("metrics", {}), seconds=a.get("seconds"),
                              traceback=a.get("traceback"), trial=t.number)
-    return pd.DataFrame(list(rows.values()), columns=["study", "run", "tag", "stage", "seed", "state", "value", "params", "point",
-                                                      "cell", "metrics", "seconds", "traceback", "trial"])
+    columns = ["study", "run", "tag", "stage", "seed", "state", "value", "params", "point", "cell", "metrics",
+               "seconds", "traceback", "trial"]
+    return pd.DataFrame(list(rows.values()), columns=columns)
 
 # %% ../../nbs/45_pipeline.report.ipynb #2a7dbfe9
 def runs_table(runs, # from `load_runs`
                config: dict, # the sweep's config
               ):
-    "`runs.csv`: one row per run with study, run, stage, seed, state, the cell's knobs, the drawn knobs, iterations, batch size, objective, the config's metrics and seconds."
+    """`runs.csv`: one row per run with study, run, stage, seed, state, the cell's knobs, the drawn knobs, iterations,
+    batch size, objective, the config's metrics and seconds."""
     import pandas as pd
     labels = config.get("metrics", {})
     rows = []
@@ -66,7 +74,8 @@ def runs_table(runs, # from `load_runs`
         row = dict(study=r.study, run=r.run, stage=r.stage, seed=r.seed, state=r.state, **r.cell, **r.point)
         row.setdefault("iterations", m.get("params/iterations"))
         row.setdefault("batch_size", m.get("params/batch_size", r.params.get("batch_size")))
-        rows.append(dict(row, objective=r.value, **{label: m.get(path) for label, path in labels.items()}, seconds=r.seconds))
+        measured = {label: m.get(path) for label, path in labels.items()}
+        rows.append(dict(row, objective=r.value, **measured, seconds=r.seconds))
     return pd.DataFrame(rows)
 
 # %% ../../nbs/45_pipeline.report.ipynb #fb1f3b5c
@@ -77,8 +86,9 @@ def flatten_record(record: dict, # one record of a metrics.json list
     out = {}
     for key, v in record.items():
         name = f"{prefix}{key}"
+        pair = isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)
         if isinstance(v, dict): out.update(flatten_record(v, name + "/"))
-        elif isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v): out[name], out[name + "_se"] = v
+        elif pair: out[name], out[name + "_se"] = v
         elif isinstance(v, (list, tuple)): out[name] = json.dumps(v)
         else: out[name] = v
     return out
@@ -100,9 +110,10 @@ def run_records(sweep_dir: str | Path, # the sweep's folder
 # %% ../../nbs/45_pipeline.report.ipynb #5adcd3df
 def collect(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
             out: str | Path, # the report's folder
-            config: dict | None = None, # the config to report with (its `metrics` and `report`); default: the sweep's own
+            config: dict | None = None, # the config to report with (its `metrics`, `report`); default: the sweep's
            ) -> Path:
-    "Write the report's data into `out`: `report.json` (config, scale, planned runs), `runs.csv` and the config's `report.records` CSVs."
+    """Write the report's data into `out`: `report.json` (config, scale, planned runs), `runs.csv` and the config's
+    `report.records` CSVs."""
     info, out = sweep_info(sweep_dir), Path(out)
     config = config or info["config"]
     out.mkdir(parents=True, exist_ok=True)
@@ -113,15 +124,20 @@ def collect(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sw
     for name, path in config.get("report", {}).get("records", {}).items():
         run_records(sweep_dir, runs, path).to_csv(out / f"{name}.csv", index=False)
     failed = runs[runs.state != "complete"]
-    (out / "failures.md").write_text("".join(f"- `{r.study}` `{r.run}`: {r.state}\n\n```\n{(r.traceback if isinstance(r.traceback, str) else 'worker killed; rerun the sweep')[-1500:]}\n```\n\n"
-                                             for r in failed.itertuples()))
+    killed = "worker killed; rerun the sweep"
+    tails = [(r, (r.traceback if isinstance(r.traceback, str) else killed)[-1500:]) for r in failed.itertuples()]
+    entries = [f"- `{r.study}` `{r.run}`: {r.state}\n\n```\n{tail}\n```\n\n" for r, tail in tails]
+    (out / "failures.md").write_text("".join(entries))
     return out
 
 # %% ../../nbs/45_pipeline.report.ipynb #403cc838
 class ReportData:
-    "A report's data: `config`, `scale`, `runs` (the rows of runs.csv), `records` (name -> DataFrame), `planned` runs, `notebook`."
-    def __init__(self, config: dict, scale: str, runs, records: dict | None = None, planned: int = 0, notebook: str = ""):
-        self.config, self.scale, self.runs, self.records, self.planned, self.notebook = config, scale, runs, records or {}, planned, notebook
+    """A report's data: `config`, `scale`, `runs` (the rows of runs.csv), `records` (name -> DataFrame), `planned`
+    runs, `notebook`."""
+    def __init__(self, config: dict, scale: str, runs, records: dict | None = None, planned: int = 0,
+                 notebook: str = ""):
+        self.config, self.scale, self.runs, self.records = config, scale, runs, records or {}
+        self.planned, self.notebook = planned, notebook
     @classmethod
     def read(cls, folder: str | Path # a report folder written by `collect`
             ):
@@ -158,7 +174,10 @@ def drawn_columns(data: ReportData) -> list:
 
 # %% ../../nbs/45_pipeline.report.ipynb #9da3c06c
 def best_per_cell(data: ReportData) :
-    "One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`, objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), the spread of the first metric over the draws, and whether the cell is `complete` (every planned search run finished, and its final evaluation where the scale has one)."
+    """One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`,
+    objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), the spread of
+    the first metric over the draws, and whether the cell is `complete` (every planned search run finished, and its
+    final evaluation where the scale has one)."""
     import pandas as pd
     runs, labels, rows = data.runs, list(data.config.get("metrics", {})), []
     if not len(runs): return pd.DataFrame()
@@ -166,7 +185,8 @@ def best_per_cell(data: ReportData) :
     search = done[done.stage == "search"]
     drawn = drawn_columns(data)
     sc = data.config["scales"][data.scale]
-    per_study = collections.Counter(r["study"] for r in plan_runs(data.config, data.scale))   # a cell's search may have fewer draws
+    planned = plan_runs(data.config, data.scale)
+    per_study = collections.Counter(r["study"] for r in planned)   # a cell's search may have fewer draws
     finished = runs[(runs.stage == "search") & ~runs.state.isin(["running", "waiting"])].groupby("study").run.nunique()
     for study, cell in search.groupby("study", sort=False):
         tags = cell.run.str.rsplit("-seed", n=1).str[0]
@@ -175,10 +195,12 @@ def best_per_cell(data: ReportData) :
         best = cell[tags == tag]
         finals = done[(done.study == study) & done.run.str.startswith(f"final-{tag}-seed")]
         shown = finals if len(finals) else best
-        row = dict(study=study, **best.iloc[0][data.cell_keys].to_dict(), tag=tag, **best.iloc[0][drawn].dropna().to_dict(),
-                   n_seeds=len(finals) if len(finals) else len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
+        searched = finished.get(study, 0) >= per_study.get(study, math.inf)
+        knobs, draw = best.iloc[0][data.cell_keys].to_dict(), best.iloc[0][drawn].dropna().to_dict()
+        row = dict(study=study, **knobs, tag=tag, **draw, n_seeds=len(finals) if len(finals) else len(best),
+                   n_draws=tags.nunique(), source="final" if len(finals) else "search",
                    iterations=best.iterations.iloc[0] if "iterations" in best else None,
-                   complete=bool(finished.get(study, 0) >= per_study.get(study, math.inf) and (len(finals) or "final" not in sc)))
+                   complete=bool(searched and (len(finals) or "final" not in sc)))
         row["objective"], row["objective_se"] = mean_se(best.objective)
         for label in labels:
             row[label], row[f"{label}_se"] = mean_se(shown[label])
@@ -187,7 +209,7 @@ def best_per_cell(data: ReportData) :
     return pd.DataFrame(rows)
 
 # %% ../../nbs/45_pipeline.report.ipynb #0947d579
-COLUMN_NAMES = dict(max_len="L ≤ {}", tau="τ = {}", arity="arity {}", batch_size="B = {}")   # headers of the paper's columns
+COLUMN_NAMES = dict(max_len="L ≤ {}", tau="τ = {}", arity="arity {}", batch_size="B = {}")   # the paper's columns
 
 def _paper_value(v) -> str:
     "The paper's number in a cell, '—' where the paper has none (an estimator beyond the paper)."
@@ -229,7 +251,9 @@ def paper_layout(best, # from `best_per_cell`
                  fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob not a cell knob
                  split: list | None = None, # cell knobs that the paper's table has no column for: one row per value
                 ):
-    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's (`*`: its search is not finished), `not run` where we have none; estimators the paper lacks below a `BEYOND` row, the paper's value '—'."
+    """The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's
+    (`*`: its search is not finished), `not run` where we have none; estimators the paper lacks below a `BEYOND`
+    row, the paper's value '—'."""
     import itertools
     import pandas as pd
     from gumbel_rao.data.paper import paper_results
@@ -257,7 +281,8 @@ def markdown_table(df, # a DataFrame
                   ) -> str:
     "`df` as a Markdown table (no index); a missing value (None, NaN) reads '—'."
     missing = lambda v: v is None or (isinstance(v, float) and math.isnan(v))
-    cells = [[str(c) for c in df.columns]] + [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
+    body = [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
+    cells = [[str(c) for c in df.columns]] + body
     return "\n".join("| " + " | ".join(r) + " |" for r in cells[:1] + [["---"] * len(df.columns)] + cells[1:])
 
 # %% ../../nbs/45_pipeline.report.ipynb #b8d4f302
@@ -289,7 +314,8 @@ def run_columns(table, # from `paper_layout`: `estimator` then one column per pa
 
 def fitted_table(table, # from `paper_layout`
                 ) -> list:
-    "The Markdown lines of the paper's layout as a report shows it: the run columns, the line naming the rest, a note on '—'."
+    """The Markdown lines of the paper's layout as a report shows it: the run columns, the line naming the rest, a note
+    on '—'."""
     shown, note = run_columns(table)
     beyond = BEYOND in set(table.estimator)
     why = "Below *beyond the paper*: estimators that the paper's table lacks; the paper's number there reads —."
@@ -298,7 +324,8 @@ def fitted_table(table, # from `paper_layout`
 def constant_columns(table, # a DataFrame of runs or cells
                      keep: tuple = (), # columns kept whatever their values
                     ) -> tuple:
-    "`(table, note)`: without the columns that hold one value in every row (when there are 2 rows or more), and one line saying them."
+    """`(table, note)`: without the columns that hold one value in every row (when there are 2 rows or more), and one
+    line saying them."""
     if len(table) < 2: return table, ""
     same = [c for c in table.columns if c not in keep and table[c].astype(str).nunique() == 1]
     said = ", ".join(f"{c} {table[c].iloc[0]}" for c in same)
@@ -311,22 +338,27 @@ def embed_report(folder: str | Path, # a report folder (with report.md)
                  base: str | None = None, # prefix of the report's relative links; default: `folder` as given
                  by: int = 1, # levels to demote its headings
                 ) -> str:
-    "The report's Markdown to show inside another page: its title dropped, its failures' tracebacks replaced by their count, headings `by` levels deeper, relative links under `base`."
+    """The report's Markdown to show inside another page: its title dropped, its failures' tracebacks replaced by their
+    count, headings `by` levels deeper, relative links under `base`."""
     import re
     text = (Path(folder) / "report.md").read_text()
     text = re.sub(r"^#\s+.*\n?", "", text, count=1)
-    text = re.sub(r"(?ms)^## Failures \((\d+)\).*", lambda m: f"Failed or lost runs: {m.group(1)} (their tracebacks: `failures.md` in the report's folder).", text)
+    failed = lambda m: f"Failed or lost runs: {m.group(1)} (their tracebacks: `failures.md` in the report's folder)."
+    text = re.sub(r"(?ms)^## Failures \((\d+)\).*", failed, text)
     text = re.sub(r"^(#{1,5})(\s)", lambda m: "#" * min(6, len(m.group(1)) + by) + m.group(2), text, flags=re.M)
     base = str(folder) if base is None else base
     absolute = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/|^#")
-    return re.sub(_MD_LINK, lambda m: m.group(0) if absolute.match(m.group(2)) else f"{m.group(1)}{base.rstrip('/')}/{m.group(2)}{m.group(3)}", text).strip()
+    moved = lambda m: f"{m.group(1)}{base.rstrip('/')}/{m.group(2)}{m.group(3)}"
+    return re.sub(_MD_LINK, lambda m: m.group(0) if absolute.match(m.group(2)) else moved(m), text).strip()
 
 # %% ../../nbs/45_pipeline.report.ipynb #6219d648
 def committed_report(name: str, # the report's name, e.g. "vae"
                      roots: tuple = (".", ".."), # where `results/reports/` is looked for (a clone's root, or nbs/)
                     ) -> str:
-    "The committed report `results/reports/<name>` as Markdown for a notebook's page, or a note when there is none here."
+    """The committed report `results/reports/<name>` as Markdown for a notebook's page, or a note when there is none
+    here."""
     for root in roots:
         folder = Path(root) / "results" / "reports" / name
         if (folder / "report.md").is_file(): return embed_report(folder, folder.as_posix())
-    return f"*No committed report `results/reports/{name}` here (it is in the repository, and on the Reproduction page).*"
+    where = "it is in the repository, and on the Reproduction page"
+    return f"*No committed report `results/reports/{name}` here ({where}).*"
