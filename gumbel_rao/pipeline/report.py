@@ -14,7 +14,7 @@ from .cost import _same
 # %% auto #0
 __all__ = ['COLUMN_NAMES', 'BEYOND', 'sweep_info', 'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect',
            'ReportData', 'mean_se', 'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'run_columns',
-           'fitted_table', 'constant_columns', 'embed_report', 'committed_report']
+           'fitted_table', 'constant_columns', 'one_row_tall', 'embed_report', 'committed_report']
 
 # %% ../../nbs/45_pipeline.report.ipynb #3555e00a
 def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
@@ -331,6 +331,13 @@ def constant_columns(table, # a DataFrame of runs or cells
     said = ", ".join(f"{c} {table[c].iloc[0]}" for c in same)
     return table.drop(columns=same), (f"In every row: {said}." if same else "")
 
+def one_row_tall(table, # a DataFrame
+                ):
+    "A one-row table as two columns, `quantity` and `value` (a wide row does not fit a page); other tables as they are."
+    import pandas as pd
+    if len(table) != 1: return table
+    return pd.DataFrame(dict(quantity=[str(c) for c in table.columns], value=list(table.iloc[0])))
+
 # %% ../../nbs/45_pipeline.report.ipynb #d6d5d6d3
 _MD_LINK = r"(!?\[[^\]]*\]\()([^)\s]+)(\))"
 
@@ -355,10 +362,13 @@ def embed_report(folder: str | Path, # a report folder (with report.md)
 def committed_report(name: str, # the report's name, e.g. "vae"
                      roots: tuple = (".", ".."), # where `results/reports/` is looked for (a clone's root, or nbs/)
                     ) -> str:
-    """The committed report `results/reports/<name>` as Markdown for a notebook's page, or a note when there is none
-    here."""
+    """The committed report `results/reports/<name>` as Markdown for a notebook's page, first a line saying its scale
+    (its title) and where its data are; or a note when there is none here."""
     for root in roots:
         folder = Path(root) / "results" / "reports" / name
-        if (folder / "report.md").is_file(): return embed_report(folder, folder.as_posix())
+        if not (folder / "report.md").is_file(): continue
+        title = (folder / "report.md").read_text().split("\n", 1)[0].lstrip("#").strip()
+        source = f"*{title}: the committed report, its data in `results/reports/{name}/`.*"
+        return source + "\n\n" + embed_report(folder, folder.as_posix())
     where = "it is in the repository, and on the Reproduction page"
     return f"*No committed report `results/reports/{name}` here ({where}).*"

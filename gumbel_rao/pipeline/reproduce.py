@@ -9,7 +9,7 @@ from pathlib import Path
 from .config import load_config, check_config
 from .sweep import sweep
 from .report import (ReportData, best_per_cell, drawn_columns, paper_layout, markdown_table, collect,
-                                        fitted_table, constant_columns)
+                                        fitted_table, constant_columns, one_row_tall)
 from .claims import CLAIMS, report_claims
 from .figures import FIGURES
 
@@ -61,7 +61,8 @@ def render(folder: str | Path, # a report folder written by `collect`
         for k in [k for k in drawn_columns(data) if k in shown]: shown[k] = shown[k].map(_fmt_knob)   # the CSV keeps full precision
         for label in ["objective", *config.get("metrics", {})]: shown[label] = [_fmt_pm(m, s) for m, s in zip(best[label], best[f"{label}_se"])]
         shown, same = constant_columns(shown, keep=(*data.cell_keys, "tag", "objective", *config.get("metrics", {})))
-        lines += ["## The selected configuration of each cell", "", markdown_table(shown), "", *([same, ""] if same else [])]
+        shown = markdown_table(one_row_tall(shown))
+        lines += ["## The selected configuration of each cell", "", shown, "", *([same, ""] if same else [])]
     claims = report_claims(data, best)
     pd.DataFrame(claims, columns=["claim", "paper_claim", "title", "verdict", "evidence", "not_measured"]).to_csv(folder / "claims.csv", index=False)
     if claims: lines += ["## The paper's claims", "", "| claim | verdict | evidence |", "|---|---|---|"] + [f"| {c['title']} | **{c['verdict']}**{_note(c)} | {c['evidence']} |" for c in claims] + [""]
