@@ -304,7 +304,7 @@ def _cover(headers: list, # the column headers, parts joined by ", "
     return named + [h for h in dropped if h not in covered]
 
 def run_columns(table, # from `paper_layout`: `estimator` then one column per paper column
-                why: str = "the Reproduction page's cost table prices them", # why they are absent, after a dash
+                why: str = "`results/benchmarks/cost/paper.md` prices them", # what to read about them, after a dash
                ) -> tuple:
     "`(table, note)`: the columns with at least one of our numbers, and one line naming the others ('' when none)."
     columns = list(table.columns[1:])
