@@ -79,7 +79,8 @@ def test_failures_are_recorded_and_reported(tmp_path):
     failed = runs[runs.state == "failed"]
     assert len(failed) == 2 and all("RuntimeError: demo failure at x=" in tb for tb in failed.traceback)
     report = write_report(tmp_path / "sweep").read_text()
-    assert "## Failures (2)" in report and "demo failure at x=0.5" in report and "| False | grid01 | 0.5 |" in report
+    selected = ["| fail | False |", "| tag | grid01 |", "| x | 0.5 |"]   # the one cell that ran, one row: shown tall
+    assert "## Failures (2)" in report and "demo failure at x=0.5" in report and all(s in report for s in selected)
     again = sweep(config, "smoke", out=tmp_path / "sweep", heartbeat_interval=1, retry_failed=True)   # the failed runs only
     assert (again["complete"], again["failed"]) == (2, 2) and len(load_runs(tmp_path / "sweep")) == 4
     import optuna

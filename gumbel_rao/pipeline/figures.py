@@ -10,22 +10,44 @@ from .cost import _same
 from .report import ReportData, drawn_columns
 from .claims import prop3_fits, _best_runs
 
-
 # %% auto #0
-__all__ = ['FIGURES', 'new_figure', 'save_figure', 'fig1_figure', 'selected_curve', 'fig2_figure', 'prop3_figure',
-           'curves_figure', 'trees_figure']
+__all__ = ['FONT_PT', 'MAX_WIDTH_IN', 'DPI', 'FIGURES', 'panel_grid', 'new_figure', 'save_figure', 'fig1_figure',
+           'selected_curve', 'fig2_figure', 'prop3_figure', 'curves_figure', 'trees_figure']
 
 # %% ../../nbs/47_pipeline.figures.ipynb #195865f4
-def new_figure(width: float, height: float, ncols: int = 1, layout: str | None = None):
-    "A matplotlib `Figure` with `ncols` axes, made without pyplot (no global state); `layout='constrained'` leaves room for a colour bar."
+FONT_PT = 9         # the smallest text of a figure, in points at its saved size
+MAX_WIDTH_IN = 9.0  # the widest figure, in inches: 990 px at DPI, shown unscaled in a 1,000 px text column
+DPI = 110           # pixels per inch of the saved PNG
+
+def panel_grid(n: int, # number of panels
+              ) -> tuple:
+    "`(rows, cols)`: `n` panels in rows of at most three, the rows as even as can be; raises `ValueError` for n < 1."
+    if n < 1: raise ValueError(f"n must be a positive number of panels, got {n!r}")
+    rows = math.ceil(n / 3)
+    return rows, math.ceil(n / rows)
+
+def new_figure(n: int = 1, # number of panels
+               height: float = 3.2, # height of a row of panels, inches
+               layout: str | None = None, # 'constrained' leaves room for a colour bar
+               panel_width: float = 4.5, # width of a panel, inches (the figure is at most `MAX_WIDTH_IN` wide)
+              ):
+    """`(fig, axes)`: a matplotlib `Figure` made without pyplot (no global state) and its `n` axes in rows of at most
+    three."""
     from matplotlib.figure import Figure
-    fig = Figure(figsize=(width, height), layout=layout)
-    return fig, fig.subplots(1, ncols, squeeze=False)[0]
+    rows, cols = panel_grid(n)
+    fig = Figure(figsize=(min(MAX_WIDTH_IN, panel_width * cols), height * rows), layout=layout)
+    axes = list(fig.subplots(rows, cols, squeeze=False).flat)
+    for ax in axes[n:]: ax.remove()
+    return fig, axes[:n]
 
 def save_figure(fig, path: Path) -> str:
-    "Save `fig` as a PNG at `path` (fixed metadata, so the same data gives the same file); return its file name."
+    "Save `fig` as a PNG at `path`, every text at least `FONT_PT` (fixed metadata: the same data gives the same file)."
+    from matplotlib.text import Text
+    for ax in fig.axes: ax.tick_params(labelsize=FONT_PT)
+    for text in fig.findobj(Text):
+        if text.get_fontsize() < FONT_PT: text.set_fontsize(FONT_PT)
     if fig.get_layout_engine() is None: fig.tight_layout()
-    fig.savefig(path, dpi=110, metadata={"Software": None})
+    fig.savefig(path, dpi=DPI, metadata={"Software": None})
     return path.name
 
 # %% ../../nbs/47_pipeline.figures.ipynb #ce593bd1
@@ -37,16 +59,18 @@ def fig1_figure(data: ReportData, best, out: Path) -> list:
     if grid is None or not len(grid): return []
     grid = grid.groupby(["tau", "p"], sort=False).delta.mean().reset_index()
     taus = sorted(grid.tau.unique())
-    fig, axes = new_figure(3.6 * len(taus) + 1.2, 3.4, len(taus), layout="constrained")
+    fig, axes = new_figure(len(taus), 3.0, layout="constrained", panel_width=3.0)
     lim = max(abs(grid.delta).max(), 1e-9)
     for ax, t in zip(axes, taus):
         g = grid[grid.tau == t]
         x, y = ternary_xy(np.array([json.loads(p) for p in g.p]))
         sc = ax.tripcolor(x, y, g.delta, cmap="RdBu", vmin=-lim, vmax=lim, shading="gouraud")
         ax.plot([0, 1, 0.5, 0], [0, 0, math.sqrt(3) / 2, 0], "k-", lw=0.8)
-        ax.set_title(f"τ = {t:g}", fontsize=10); ax.set_aspect("equal"); ax.axis("off")
-    fig.colorbar(sc, ax=list(axes), shrink=0.8, label="log10 tr Cov: ST-GS − GR-MC1000")
-    return [(save_figure(fig, out / "fig1.png"), "Fig. 1: the difference log10 tr Cov(ST-GS) − log10 tr Cov(GR-MC1000) over the simplex of a 3-way categorical (blue: GR-MC1000 lower), one panel per temperature, mean over seeds.")]
+        ax.set_title(f"τ = {t:g}", fontsize=FONT_PT); ax.set_aspect("equal"); ax.axis("off")
+    fig.colorbar(sc, ax=axes, shrink=0.8, label="log10 tr Cov: ST-GS − GR-MC1000")
+    caption = ("Fig. 1: the difference log10 tr Cov(ST-GS) − log10 tr Cov(GR-MC1000) over the simplex of a 3-way "
+               "categorical (blue: GR-MC1000 lower), one panel per temperature, mean over seeds.")
+    return [(save_figure(fig, out / "fig1.png"), caption)]
 
 # %% ../../nbs/47_pipeline.figures.ipynb #81740cbd
 def _arity_panels(best) -> list:
@@ -57,74 +81,114 @@ def selected_curve(curves, # the `curves` records: study, run, iteration and the
                    row: dict, # one row of `best_per_cell`: study, tag, source
                    y: str, # the column to follow
                   ):
-    "The curve `y` against iteration of one cell's selected run: its final evaluation's runs when it has them (`source`), else its search runs; mean over seeds. Never joins runs of another cell, configuration or stage."
+    """The curve `y` against iteration of one cell's selected run: its final evaluation's runs when it has them
+    (`source`), else its search runs; mean over seeds. Never joins runs of another cell, configuration or stage."""
     cell = curves[curves.study == row["study"]]
     runs_of = lambda prefix: cell[cell.run.str.startswith(prefix) & cell.run.str.slice(len(prefix)).str.isdigit()]
     mine = runs_of(f"final-{row['tag']}-seed") if row.get("source") == "final" else cell.iloc[0:0]
     if not len(mine): mine = runs_of(f"{row['tag']}-seed")
     return mine.dropna(subset=[y]).groupby("iteration")[y].mean()
 
+def _finish(ax, # a panel
+            title: str, # its title
+            xlabel: str, ylabel: str, # its axis labels
+           ):
+    "One style for every panel of a report's line figures: title, labels, a light grid and a legend, all at `FONT_PT`."
+    ax.set_title(title, fontsize=FONT_PT); ax.set_xlabel(xlabel); ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3); ax.legend(fontsize=FONT_PT)
+
+def _fig2a(data: ReportData, best, curves, cols: list, out: Path) -> list:
+    "Fig. 2 (a): log10 tr Cov of the encoder gradient along the best ST-GS run of each column, every estimator."
+    runs = _best_runs(data, best)
+    fig, axes = new_figure(len(cols), 3.4)
+    for ax, (a, b) in zip(axes, cols):
+        knobs = {"arity": a, "batch_size": b, "estimator": "st-gs"}
+        keys = runs.get(tuple(knobs[k] for k in data.cell_keys), [])
+        mine = curves.run.isin(keys) & curves.study.str.contains(f"arity={a},batch_size={b},estimator=st-gs$")
+        c = curves[mine].dropna(subset=["trace_var/st-gs"])
+        c = c[c["trace_var/st-gs"] > 0]   # at initialisation the encoder's gradient can be exactly 0
+        for name in [n for n in ("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000") if f"trace_var/{n}" in c]:
+            v, se = c[f"trace_var/{name}"], c[f"trace_var/{name}_se"]
+            ax.errorbar(c.iteration, v.map(math.log10), 2 * se / (v * math.log(10)), marker="o", ms=3, capsize=2,
+                        label=name.upper())
+        _finish(ax, f"arity {a}, B = {b}: along the best ST-GS run", "iteration", "log10 tr Cov (encoder gradient)")
+    caption = ("Fig. 2 (a): the trace of the encoder gradient's covariance along training, ST-GS and GR-MCK measured "
+               "at the same parameters (error bars 2 s.e.).")
+    return [(save_figure(fig, out / "fig2a.png"), caption)]
+
+def _fig2b(mse, cols: list, out: Path) -> list:
+    "Fig. 2 (b): mean log10 MSE of the encoder gradient against τ over the selected models of each column."
+    fig, axes = new_figure(len(cols), 3.4)
+    for ax, (a, b) in zip(axes, cols):
+        m = mse[mse.study.str.contains(f"arity={a},batch_size={b},") & (mse.mse > 0)]
+        avg = m.assign(l=m.mse.map(math.log10)).groupby(["estimator", "tau"]).l.agg(["mean", "sem"]).reset_index()
+        for name, g in avg.groupby("estimator", sort=False):
+            ax.errorbar(g.tau, g["mean"], 2 * g["sem"].fillna(0), marker="o", ms=3, capsize=2, label=name.upper())
+        ax.set_xscale("log")
+        title = f"arity {a}, B = {b}: over the {m.run.nunique()} selected models"
+        _finish(ax, title, "τ", "mean log10 MSE (encoder gradient)")
+    caption = ("Fig. 2 (b): the MSE of the encoder gradient against τ, averaged (log10) over the cells' selected "
+               "models (error bars 2 s.e. over models).")
+    return [(save_figure(fig, out / "fig2b.png"), caption)]
+
+def _fig2c(best, curves, cols: list, out: Path) -> list:
+    "Fig. 2 (c): the validation bound along training of each estimator's selected run, a panel per column."
+    fig, axes = new_figure(len(cols), 3.4)
+    for ax, (a, b) in zip(axes, cols):
+        column = [int(x) == a and int(y) == b for x, y in zip(best.arity, best.batch_size)]
+        for r in best[column].to_dict("records"):
+            c = selected_curve(curves, r, "valid")
+            ax.plot(c.index, c.values, marker="o", ms=2, label=r["estimator"].upper())
+        ax.set_ylim(top=min(ax.get_ylim()[1], 160))
+        _finish(ax, f"arity {a}, B = {b}: the selected run of each estimator", "iteration",
+                "validation −log p(x) bound (nats)")
+    caption = ("Fig. 2 (c): the validation bound along training of each estimator's selected run; the thresholds' "
+               "iterations are in the claims.")
+    return [(save_figure(fig, out / "fig2c.png"), caption)]
+
 def fig2_figure(data: ReportData, best, out: Path) -> list:
     "Fig. 2 (a) variance along training, (b) MSE against τ, (c) validation curves of each cell's best run."
-    figs, curves, mse = [], data.records.get("curves"), data.records.get("mse_tau")
+    curves, mse = data.records.get("curves"), data.records.get("mse_tau")
     cols = _arity_panels(best) if len(best) else []
-    runs = _best_runs(data, best)
-    if curves is not None and len(curves) and cols:
-        fig, axes = new_figure(4.6 * len(cols), 3.4, len(cols))
-        for ax, (a, b) in zip(axes, cols):
-            keys = runs.get(tuple({"arity": a, "batch_size": b, "estimator": "st-gs"}[k] for k in data.cell_keys), [])
-            c = curves[curves.run.isin(keys) & curves.study.str.contains(f"arity={a},batch_size={b},estimator=st-gs$")].dropna(subset=["trace_var/st-gs"])
-            c = c[c["trace_var/st-gs"] > 0]   # at initialisation the encoder's gradient can be exactly 0
-            for name in [n for n in ("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000") if f"trace_var/{n}" in c]:
-                ax.errorbar(c.iteration, c[f"trace_var/{name}"].map(math.log10), 2 * c[f"trace_var/{name}_se"] / (c[f"trace_var/{name}"] * math.log(10)),
-                            marker="o", ms=3, capsize=2, label=name.upper())
-            ax.set_title(f"arity {a}, B = {b}: along the best ST-GS run", fontsize=9); ax.set_xlabel("iteration")
-            ax.set_ylabel("log10 tr Cov (encoder gradient)"); ax.grid(alpha=0.3); ax.legend(fontsize=7)
-        figs.append((save_figure(fig, out / "fig2a.png"), "Fig. 2 (a): the trace of the encoder gradient's covariance along training, ST-GS and GR-MCK measured at the same parameters (error bars 2 s.e.)."))
-    if mse is not None and len(mse) and cols:
-        fig, axes = new_figure(4.6 * len(cols), 3.4, len(cols))
-        for ax, (a, b) in zip(axes, cols):
-            m = mse[mse.study.str.contains(f"arity={a},batch_size={b},") & (mse.mse > 0)]
-            avg = m.assign(l=m.mse.map(math.log10)).groupby(["estimator", "tau"]).l.agg(["mean", "sem"]).reset_index()
-            for name, g in avg.groupby("estimator", sort=False):
-                ax.errorbar(g.tau, g["mean"], 2 * g["sem"].fillna(0), marker="o", ms=3, capsize=2, label=name.upper())
-            ax.set_xscale("log"); ax.set_xlabel("τ"); ax.set_ylabel("mean log10 MSE (encoder gradient)")
-            ax.set_title(f"arity {a}, B = {b}: over the {m.run.nunique()} selected models", fontsize=9); ax.grid(alpha=0.3); ax.legend(fontsize=7)
-        figs.append((save_figure(fig, out / "fig2b.png"), "Fig. 2 (b): the MSE of the encoder gradient against τ, averaged (log10) over the cells' selected models (error bars 2 s.e. over models)."))
-    if curves is not None and len(curves) and cols:
-        fig, axes = new_figure(4.6 * len(cols), 3.4, len(cols))
-        for ax, (a, b) in zip(axes, cols):
-            for r in best[[int(x) == a and int(y) == b for x, y in zip(best.arity, best.batch_size)]].to_dict("records"):
-                c = selected_curve(curves, r, "valid")
-                ax.plot(c.index, c.values, marker="o", ms=2, label=r["estimator"].upper())
-            ax.set_ylim(top=min(ax.get_ylim()[1], 160)); ax.set_xlabel("iteration"); ax.set_ylabel("validation −log p(x) bound (nats)")
-            ax.set_title(f"arity {a}, B = {b}: the selected run of each estimator", fontsize=9); ax.grid(alpha=0.3); ax.legend(fontsize=7)
-        figs.append((save_figure(fig, out / "fig2c.png"), "Fig. 2 (c): the validation bound along training of each estimator's selected run; the thresholds' iterations are in the claims."))
-    return figs
+    has_curves = curves is not None and len(curves) and cols
+    figs = _fig2a(data, best, curves, cols, out) if has_curves else []
+    if mse is not None and len(mse) and cols: figs += _fig2b(mse, cols, out)
+    return figs + (_fig2c(best, curves, cols, out) if has_curves else [])
 
 def prop3_figure(data: ReportData, best, out: Path) -> list:
-    "Prop. 3: the minibatch variance against K at each B with the fit a/(BK) + b/B, for the selected GR-MC100 model of each column."
+    """Prop. 3: the minibatch variance against K at each B with the fit a/(BK) + b/B, for the selected GR-MC100 model
+    of each column."""
     rec, fits = data.records.get("prop3"), {(f["study"], f["run"]): f for f in prop3_fits(data)}
     if rec is None or not len(rec): return []
     keys = [k for k in fits if "estimator=gr-mc100" in k[0]] or list(fits)[:1]
-    fig, axes = new_figure(4.6 * len(keys), 3.6, len(keys))
+    fig, axes = new_figure(len(keys), 3.6)
     for ax, key in zip(axes, keys):
         fit, r = fits[key], rec[(rec.study == key[0]) & (rec.run == key[1])]
         for b, g in r.groupby("batch_size"):
             line = ax.errorbar(g.k, g.trace_var, 2 * g.trace_var_se, fmt="o", ms=3, capsize=2, label=f"B = {b}")
             ax.plot(g.k, fit["a"] / (b * g.k) + fit["b"] / b, "-", color=line[0].get_color(), lw=1)
-        ax.set_xscale("log"); ax.set_yscale("log"); ax.set_xlabel("K"); ax.set_ylabel("tr Cov (minibatch encoder gradient)")
-        ax.set_title(key[0].split("/")[-1].replace(",", ", ") + f"\na/b = {fit['k_balance']:.3g}", fontsize=8); ax.grid(alpha=0.3); ax.legend(fontsize=7)
-    return [(save_figure(fig, out / "prop3.png"), "Prop. 3: the variance of the minibatch gradient of GR-MCK against K at each batch size B (points, 2 s.e.) and the fitted a/(BK) + b/B (lines).")]
+        ax.set_xscale("log"); ax.set_yscale("log")
+        cell = key[0].split("/")[-1].replace(",", ", ")
+        _finish(ax, f"{cell}\na/b = {fit['k_balance']:.3g}", "K", "tr Cov (minibatch encoder gradient)")
+    caption = ("Prop. 3: the variance of the minibatch gradient of GR-MCK against K at each batch size B (points, "
+               "2 s.e.) and the fitted a/(BK) + b/B (lines).")
+    return [(save_figure(fig, out / "prop3.png"), caption)]
 
 # %% ../../nbs/47_pipeline.figures.ipynb #bbd7f6b6
+def _curve_label(data: ReportData, r: dict, first: str, drawn: dict, every: bool) -> str:
+    "The legend entry of one curve: the cell's other knobs, and with `every` the configuration's drawn knobs."
+    knobs = [f"{k} {r[k]}" for k in data.cell_keys if k != first]
+    draws = [f"{k} {v:.3g}" for k, v in drawn.items()] if every else []
+    return ", ".join(knobs + draws) or r["study"]
+
 def curves_figure(data: ReportData, best, out: Path) -> list:
-    "The `report.curve` column along training: each cell's selected configuration (mean over its seeds), or with `all` every configuration searched; a panel per value of the first cell knob."
+    """The `report.curve` column along training: each cell's selected configuration (mean over its seeds), or with
+    `all` every configuration searched; a panel per value of the first cell knob."""
     spec, curves = data.config.get("report", {}).get("curve"), data.records.get("curves")
     if not spec or curves is None or not len(curves) or not len(best): return []
     first, runs = data.cell_keys[0], data.runs[(data.runs.state == "complete") & (data.runs.stage == "search")]
     values = list(dict.fromkeys(best[first]))
-    fig, axes = new_figure(4.4 * len(values), 3.4, len(values))
+    fig, axes = new_figure(len(values), 3.2)
     for ax, value in zip(axes, values):
         for r in best[[_same(v, value) for v in best[first]]].to_dict("records"):
             cell = runs[runs.study == r["study"]]
@@ -132,37 +196,54 @@ def curves_figure(data: ReportData, best, out: Path) -> list:
             for tag in (dict.fromkeys(tags) if spec.get("all") else [r["tag"]]):
                 chosen = cell[tags == tag]
                 drawn = {k: chosen.iloc[0][k] for k in drawn_columns(data) if k in chosen}
-                c = curves[(curves.study == r["study"]) & curves.run.isin(chosen.run)].groupby("iteration")[spec["y"]].mean()
-                label = ", ".join([f"{k} {r[k]}" for k in data.cell_keys if k != first] + ([f"{k} {v:.3g}" for k, v in drawn.items()] if spec.get("all") else []))
-                ax.plot(c.index, c.values, marker="o", ms=2, label=label or r["study"])
-        ax.set_title(f"{first} = {value}", fontsize=9); ax.set_xlabel("iteration"); ax.set_ylabel(spec.get("label", spec["y"]))
+                mine = (curves.study == r["study"]) & curves.run.isin(chosen.run)
+                c = curves[mine].groupby("iteration")[spec["y"]].mean()
+                label = _curve_label(data, r, first, drawn, spec.get("all", False))
+                ax.plot(c.index, c.values, marker="o", ms=2, label=label)
         if spec.get("log"): ax.set_yscale("log")
         else: ax.ticklabel_format(axis="y", useOffset=False)
-        ax.grid(alpha=0.3); ax.legend(fontsize=7)
-    return [(save_figure(fig, out / "curves.png"), spec.get("caption", f"{spec['y']} along training, each cell's selected run (mean over seeds)."))]
+        _finish(ax, f"{first} = {value}", "iteration", spec.get("label", spec["y"]))
+    caption = spec.get("caption", f"{spec['y']} along training, each cell's selected run (mean over seeds).")
+    return [(save_figure(fig, out / "curves.png"), caption)]
 
 # %% ../../nbs/47_pipeline.figures.ipynb #e0de57cb
-def trees_figure(data: ReportData, best, out: Path) -> list:
-    "Induced trees (top) above their gold trees (bottom): the first test example of each selected run at the lowest temperature."
-    from gumbel_rao.experiments.listops import tree_segments, bracket_f1
-    rec = data.records.get("trees")
-    if rec is None or not len(rec) or not len(best): return []
+def _tree_picks(data: ReportData, best, rec) -> list:
+    "`(title, induced, gold)` of the first test example of each selected run at the lowest temperature."
     low = best[[_same(t, min(best.tau)) for t in best.tau]] if "tau" in best else best
     picks = []
     for r in low.to_dict("records"):
-        hit = rec[(rec.study == r["study"]) & (rec.run == f"{r['tag']}-seed{int(min(data.runs[data.runs.study == r['study']].seed))}")]
-        if len(hit): picks.append((", ".join(f"{k} {r[k]}" for k in data.cell_keys), json.loads(hit.iloc[0].induced), json.loads(hit.iloc[0].gold)))
-    fig = new_figure(3.6 * len(picks), 5.0, 1)[0]
-    axes = fig.subplots(2, len(picks), squeeze=False)
+        seed = int(min(data.runs[data.runs.study == r["study"]].seed))
+        hit = rec[(rec.study == r["study"]) & (rec.run == f"{r['tag']}-seed{seed}")]
+        title = ", ".join(f"{k} {r[k]}" for k in data.cell_keys)
+        if len(hit): picks.append((title, json.loads(hit.iloc[0].induced), json.loads(hit.iloc[0].gold)))
+    return picks
+
+def trees_figure(data: ReportData, best, out: Path) -> list:
+    """Induced trees (top) above their gold trees (bottom): the first test example of each selected run at the lowest
+    temperature; at most three pairs a row."""
+    from matplotlib.figure import Figure
+    from gumbel_rao.experiments.listops import tree_segments, bracket_f1
+    rec = data.records.get("trees")
+    if rec is None or not len(rec) or not len(best): return []
+    picks = _tree_picks(data, best, rec)
+    if not picks: return []
+    rows, cols = panel_grid(len(picks))
+    fig = Figure(figsize=(MAX_WIDTH_IN, 4.6 * rows))
+    axes = fig.subplots(2 * rows, cols, squeeze=False)
+    for ax in axes.flat: ax.axis("off")
     for j, (title, induced, gold) in enumerate(picks):
-        for ax, tree, name in ((axes[0, j], induced, "induced"), (axes[1, j], gold, "gold")):
+        top, col = 2 * (j // cols), j % cols
+        f1 = bracket_f1(_as_tree(induced), _as_tree(gold))
+        score = "" if f1 is None else f" (F1 {f1:.2f})"
+        for ax, tree, name in ((axes[top, col], induced, f"induced{score}"), (axes[top + 1, col], gold, "gold")):
             segments, labels = tree_segments(_as_tree(tree))
             for xs, ys in segments: ax.plot(xs, ys, "k-", lw=1)
-            for x, text in labels: ax.text(x, 0, text, ha="center", va="top", fontsize=8)
-            f1 = bracket_f1(_as_tree(induced), _as_tree(gold))
-            ax.set_title(f"{title}\n{name}" + (f" (F1 {f1:.2f})" if name == "induced" and f1 is not None else ""), fontsize=8)
-            ax.set_xlim(-0.7, len(labels) - 0.3); ax.set_ylim(-0.8, None); ax.axis("off")
-    return [(save_figure(fig, out / "trees.png"), "Induced trees of the selected runs at the lowest temperature (top) above the gold trees (bottom), one test expression.")]
+            for x, text in labels: ax.text(x, 0, text, ha="center", va="top", fontsize=FONT_PT)
+            ax.set_title(f"{title}\n{name}", fontsize=FONT_PT)
+            ax.set_xlim(-0.7, len(labels) - 0.3); ax.set_ylim(-0.8, None)
+    caption = ("Induced trees of the selected runs at the lowest temperature (top) above the gold trees (bottom), "
+               "one test expression.")
+    return [(save_figure(fig, out / "trees.png"), caption)]
 
 def _as_tree(x): return tuple(_as_tree(c) for c in x) if isinstance(x, list) else x
 

@@ -11,19 +11,20 @@ from .runner import UsageError
 from .store import open_storage, run_dir, matches_plan
 from .cost import _same
 
-
 # %% auto #0
-__all__ = ['COLUMN_NAMES', 'sweep_info', 'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect', 'ReportData',
-           'mean_se', 'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'embed_report',
-           'committed_report']
+__all__ = ['COLUMN_NAMES', 'BEYOND', 'sweep_info', 'load_runs', 'runs_table', 'flatten_record', 'run_records', 'collect',
+           'ReportData', 'mean_se', 'drawn_columns', 'best_per_cell', 'paper_layout', 'markdown_table', 'run_columns',
+           'fitted_table', 'constant_columns', 'one_row_tall', 'embed_report', 'committed_report']
 
 # %% ../../nbs/45_pipeline.report.ipynb #3555e00a
 def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
               ) -> dict:
-    "The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned sweep); raises `UsageError` in one line when there is no store."
+    """The sweep's `sweep.json`; a store recorded at a path that is gone is looked for beside it (a copied or cloned
+    sweep); raises `UsageError` in one line when there is no store."""
     sweep_dir = Path(sweep_dir)
     if not (sweep_dir / "sweep.json").is_file():
-        raise UsageError(f"{sweep_dir} is not a sweep's folder (it has no sweep.json); give the folder that `gumbel-rao sweep` printed")
+        raise UsageError(f"{sweep_dir} is not a sweep's folder (it has no sweep.json); "
+                         "give the folder that `gumbel-rao sweep` printed")
     info = json.loads((sweep_dir / "sweep.json").read_text())
     url = info["storage"]
     if not url.startswith("sqlite:///") or Path(url[len("sqlite:///"):]).exists(): return info
@@ -35,30 +36,36 @@ def sweep_info(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline
 # %% ../../nbs/45_pipeline.report.ipynb #136e2c2b
 def load_runs(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
              ):
-    "A DataFrame of the sweep's runs, one row per run key (runs retired from the plan, and runs of another config, left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."
+    """A DataFrame of the sweep's runs, one row per run key (runs retired from the plan, and runs of another config,
+    left out): study, run, tag, stage, seed, state, value, params, point, cell, metrics, seconds, traceback."""
     import optuna, pandas as pd
     info = sweep_info(sweep_dir)
     storage, rows = open_storage(info["storage"]), {}
     planned = {(r["study"], r["key"]): r for r in plan_runs(info["config"], info["scale"])}
     for name in info["studies"]:
-        for t in sorted(optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False), key=lambda t: t.number):
-            state = dict(COMPLETE="complete", FAIL="failed" if "traceback" in t.user_attrs else "lost").get(t.state.name)
+        trials = optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False)
+        for t in sorted(trials, key=lambda t: t.number):
+            failed = "failed" if "traceback" in t.user_attrs else "lost"
+            state = dict(COMPLETE="complete", FAIL=failed).get(t.state.name)
             key = (name, t.user_attrs.get("run"))
-            if state is None or "retired" in t.user_attrs or key in rows and (rows[key]["state"] == "complete" or state == "lost"): continue
+            superseded = key in rows and (rows[key]["state"] == "complete" or state == "lost")
+            if state is None or "retired" in t.user_attrs or superseded: continue
             if key in planned and not matches_plan(t.user_attrs, planned[key]): continue   # a run of another config
             a = t.user_attrs
             rows[key] = dict(study=name, run=key[1], tag=key[1].rsplit("-seed", 1)[0], stage=a.get("stage", "search"),
                              seed=a["params"]["seed"], state=state, value=t.value, params=a["params"], point=a["point"],
                              cell=a["cell"], metrics=a.get("metrics", {}), seconds=a.get("seconds"),
                              traceback=a.get("traceback"), trial=t.number)
-    return pd.DataFrame(list(rows.values()), columns=["study", "run", "tag", "stage", "seed", "state", "value", "params", "point",
-                                                      "cell", "metrics", "seconds", "traceback", "trial"])
+    columns = ["study", "run", "tag", "stage", "seed", "state", "value", "params", "point", "cell", "metrics",
+               "seconds", "traceback", "trial"]
+    return pd.DataFrame(list(rows.values()), columns=columns)
 
 # %% ../../nbs/45_pipeline.report.ipynb #2a7dbfe9
 def runs_table(runs, # from `load_runs`
                config: dict, # the sweep's config
               ):
-    "`runs.csv`: one row per run with study, run, stage, seed, state, the cell's knobs, the drawn knobs, iterations, batch size, objective, the config's metrics and seconds."
+    """`runs.csv`: one row per run with study, run, stage, seed, state, the cell's knobs, the drawn knobs, iterations,
+    batch size, objective, the config's metrics and seconds."""
     import pandas as pd
     labels = config.get("metrics", {})
     rows = []
@@ -67,7 +74,8 @@ def runs_table(runs, # from `load_runs`
         row = dict(study=r.study, run=r.run, stage=r.stage, seed=r.seed, state=r.state, **r.cell, **r.point)
         row.setdefault("iterations", m.get("params/iterations"))
         row.setdefault("batch_size", m.get("params/batch_size", r.params.get("batch_size")))
-        rows.append(dict(row, objective=r.value, **{label: m.get(path) for label, path in labels.items()}, seconds=r.seconds))
+        measured = {label: m.get(path) for label, path in labels.items()}
+        rows.append(dict(row, objective=r.value, **measured, seconds=r.seconds))
     return pd.DataFrame(rows)
 
 # %% ../../nbs/45_pipeline.report.ipynb #fb1f3b5c
@@ -78,8 +86,9 @@ def flatten_record(record: dict, # one record of a metrics.json list
     out = {}
     for key, v in record.items():
         name = f"{prefix}{key}"
+        pair = isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v)
         if isinstance(v, dict): out.update(flatten_record(v, name + "/"))
-        elif isinstance(v, (list, tuple)) and len(v) == 2 and all(isinstance(x, (int, float)) for x in v): out[name], out[name + "_se"] = v
+        elif pair: out[name], out[name + "_se"] = v
         elif isinstance(v, (list, tuple)): out[name] = json.dumps(v)
         else: out[name] = v
     return out
@@ -101,9 +110,10 @@ def run_records(sweep_dir: str | Path, # the sweep's folder
 # %% ../../nbs/45_pipeline.report.ipynb #5adcd3df
 def collect(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
             out: str | Path, # the report's folder
-            config: dict | None = None, # the config to report with (its `metrics` and `report`); default: the sweep's own
+            config: dict | None = None, # the config to report with (its `metrics`, `report`); default: the sweep's
            ) -> Path:
-    "Write the report's data into `out`: `report.json` (config, scale, planned runs), `runs.csv` and the config's `report.records` CSVs."
+    """Write the report's data into `out`: `report.json` (config, scale, planned runs), `runs.csv` and the config's
+    `report.records` CSVs."""
     info, out = sweep_info(sweep_dir), Path(out)
     config = config or info["config"]
     out.mkdir(parents=True, exist_ok=True)
@@ -114,15 +124,20 @@ def collect(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sw
     for name, path in config.get("report", {}).get("records", {}).items():
         run_records(sweep_dir, runs, path).to_csv(out / f"{name}.csv", index=False)
     failed = runs[runs.state != "complete"]
-    (out / "failures.md").write_text("".join(f"- `{r.study}` `{r.run}`: {r.state}\n\n```\n{(r.traceback if isinstance(r.traceback, str) else 'worker killed; rerun the sweep')[-1500:]}\n```\n\n"
-                                             for r in failed.itertuples()))
+    killed = "worker killed; rerun the sweep"
+    tails = [(r, (r.traceback if isinstance(r.traceback, str) else killed)[-1500:]) for r in failed.itertuples()]
+    entries = [f"- `{r.study}` `{r.run}`: {r.state}\n\n```\n{tail}\n```\n\n" for r, tail in tails]
+    (out / "failures.md").write_text("".join(entries))
     return out
 
 # %% ../../nbs/45_pipeline.report.ipynb #403cc838
 class ReportData:
-    "A report's data: `config`, `scale`, `runs` (the rows of runs.csv), `records` (name -> DataFrame), `planned` runs, `notebook`."
-    def __init__(self, config: dict, scale: str, runs, records: dict | None = None, planned: int = 0, notebook: str = ""):
-        self.config, self.scale, self.runs, self.records, self.planned, self.notebook = config, scale, runs, records or {}, planned, notebook
+    """A report's data: `config`, `scale`, `runs` (the rows of runs.csv), `records` (name -> DataFrame), `planned`
+    runs, `notebook`."""
+    def __init__(self, config: dict, scale: str, runs, records: dict | None = None, planned: int = 0,
+                 notebook: str = ""):
+        self.config, self.scale, self.runs, self.records = config, scale, runs, records or {}
+        self.planned, self.notebook = planned, notebook
     @classmethod
     def read(cls, folder: str | Path # a report folder written by `collect`
             ):
@@ -159,7 +174,10 @@ def drawn_columns(data: ReportData) -> list:
 
 # %% ../../nbs/45_pipeline.report.ipynb #9da3c06c
 def best_per_cell(data: ReportData) :
-    "One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`, objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), the spread of the first metric over the draws, and whether the cell is `complete` (every planned search run finished, and its final evaluation where the scale has one)."
+    """One row per study: the cell's knobs, the best search configuration (`tag`, its drawn knobs), `n_seeds`,
+    objective and metrics as mean and s.e. (from its final evaluation when there is one: `source`), the spread of
+    the first metric over the draws, and whether the cell is `complete` (every planned search run finished, and its
+    final evaluation where the scale has one)."""
     import pandas as pd
     runs, labels, rows = data.runs, list(data.config.get("metrics", {})), []
     if not len(runs): return pd.DataFrame()
@@ -167,7 +185,8 @@ def best_per_cell(data: ReportData) :
     search = done[done.stage == "search"]
     drawn = drawn_columns(data)
     sc = data.config["scales"][data.scale]
-    per_study = collections.Counter(r["study"] for r in plan_runs(data.config, data.scale))   # a cell's search may have fewer draws
+    planned = plan_runs(data.config, data.scale)
+    per_study = collections.Counter(r["study"] for r in planned)   # a cell's search may have fewer draws
     finished = runs[(runs.stage == "search") & ~runs.state.isin(["running", "waiting"])].groupby("study").run.nunique()
     for study, cell in search.groupby("study", sort=False):
         tags = cell.run.str.rsplit("-seed", n=1).str[0]
@@ -176,10 +195,12 @@ def best_per_cell(data: ReportData) :
         best = cell[tags == tag]
         finals = done[(done.study == study) & done.run.str.startswith(f"final-{tag}-seed")]
         shown = finals if len(finals) else best
-        row = dict(study=study, **best.iloc[0][data.cell_keys].to_dict(), tag=tag, **best.iloc[0][drawn].dropna().to_dict(),
-                   n_seeds=len(finals) if len(finals) else len(best), n_draws=tags.nunique(), source="final" if len(finals) else "search",
+        searched = finished.get(study, 0) >= per_study.get(study, math.inf)
+        knobs, draw = best.iloc[0][data.cell_keys].to_dict(), best.iloc[0][drawn].dropna().to_dict()
+        row = dict(study=study, **knobs, tag=tag, **draw, n_seeds=len(finals) if len(finals) else len(best),
+                   n_draws=tags.nunique(), source="final" if len(finals) else "search",
                    iterations=best.iterations.iloc[0] if "iterations" in best else None,
-                   complete=bool(finished.get(study, 0) >= per_study.get(study, math.inf) and (len(finals) or "final" not in sc)))
+                   complete=bool(searched and (len(finals) or "final" not in sc)))
         row["objective"], row["objective_se"] = mean_se(best.objective)
         for label in labels:
             row[label], row[f"{label}_se"] = mean_se(shown[label])
@@ -188,45 +209,134 @@ def best_per_cell(data: ReportData) :
     return pd.DataFrame(rows)
 
 # %% ../../nbs/45_pipeline.report.ipynb #0947d579
-COLUMN_NAMES = dict(max_len="L ≤ {}", tau="τ = {}", arity="arity {}", batch_size="B = {}")   # headers of the paper's columns
+COLUMN_NAMES = dict(max_len="L ≤ {}", tau="τ = {}", arity="arity {}", batch_size="B = {}")   # the paper's columns
+
+def _paper_value(v) -> str:
+    "The paper's number in a cell, '—' where the paper has none (an estimator beyond the paper)."
+    return "—" if v is None or math.isnan(v) else f"{v:.1f}"
+
+def _beyond_rows(rows: list, # the published rows
+                 best, # from `best_per_cell`
+                 knob: str, # our knob that names the estimator
+                ) -> list:
+    "Rows like the paper's for each estimator of `best` that the paper's table lacks, the paper's value NaN."
+    known = {r["estimator"] for r in rows}
+    extra = [e for e in dict.fromkeys(best[knob]) if e not in known] if knob in best else []
+    columns = [c for c in rows[0] if c not in ("estimator", "label", "value")] if rows else []
+    combos = list(dict.fromkeys(tuple(r[c] for c in columns) for r in rows))
+    return [dict(zip(columns, combo), estimator=e, label=e.upper(), value=math.nan) for e in extra for combo in combos]
+
+BEYOND = "*beyond the paper*"   # the label row above the estimators that the paper's table lacks
+
+def _cell_text(hit, # the matching row of `best` (one or none)
+               r: dict, # the published row
+               what: str, # "value" or "spread"
+               m: str, # our metric
+               f: float, # our metric times `f` is in the paper's unit
+              ) -> str:
+    "One cell of the paper's layout: ours (± s.e., `*` when unfinished) and the paper's value, a spread, or `not run`."
+    paper = _paper_value(r["value"])
+    if not len(hit): return f"not run ({paper})"
+    row = hit.iloc[0]
+    if what == "spread": return f"{f * row[m + '_min']:.1f}–{f * row[m + '_max']:.1f}"
+    se = f * row[m + "_se"]
+    pm = "" if math.isnan(se) else f" ± {se:.1f}"
+    star = "" if row.get("complete", True) else "*"
+    return f"{f * row[m]:.1f}{pm}{star} ({paper})"
 
 def paper_layout(best, # from `best_per_cell`
                  paper: dict, # the config's `paper` section: table, match, metric[, factor]
                  what: str = "value", # "value": `ours ± s.e. (paper)`; "spread": min–max over the search draws
                  rows: list | None = None, # the published rows (default: the package's `paper_results(paper["table"])`)
-                 fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob that is not a cell knob is compared here
-                 split: list | None = None, # cell knobs that the paper's table has no column for: one row per estimator and value
+                 fixed: dict | None = None, # the scale's fixed knobs (`params`): a matched knob not a cell knob
+                 split: list | None = None, # cell knobs that the paper's table has no column for: one row per value
                 ):
-    "The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's (`*`: its search is not finished), `not run` where we have none."
+    """The paper's table as a DataFrame, estimators × the other matched columns, each cell ours beside the paper's
+    (`*`: its search is not finished), `not run` where we have none; estimators the paper lacks below a `BEYOND`
+    row, the paper's value '—'."""
     import itertools
     import pandas as pd
     from gumbel_rao.data.paper import paper_results
     rows = rows if rows is not None else paper_results(paper["table"])
+    beyond = _beyond_rows(rows, best, paper["match"].get("estimator", "estimator"))
     cols = [c for c in paper["match"] if c != "estimator"]
     f, m = paper.get("factor", 1), paper["metric"]
     table, fixed, split = {}, fixed or {}, [k for k in split or [] if k in best]
-    parts = [(k if isinstance(k, tuple) else (k,), g) for k, g in best.groupby(split, sort=True)] if split and len(best) else [((), best)]
-    for r, (values, part) in itertools.product(rows, parts):   # the paper's rows in order, each split by the extra knobs
+    grouped = best.groupby(split, sort=True) if split and len(best) else []
+    parts = [(k if isinstance(k, tuple) else (k,), g) for k, g in grouped] or [((), best)]
+    for r, (values, part) in itertools.product(rows + beyond, parts):   # the rows in order, split by the extra knobs
         hit = part
         for column, knob in paper["match"].items():
             if len(hit) and knob in hit: hit = hit[[_same(v, r[column]) for v in hit[knob]]]
             elif not (knob in fixed and _same(fixed[knob], r[column])): hit = hit.iloc[0:0]
         header = ", ".join(COLUMN_NAMES.get(c, c + " {}").format(r[c]) for c in cols)
-        label = r["label"] + ("" if not values else " (" + ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in zip(split, values)) + ")")
-        if not len(hit): text = f"not run ({r['value']:.1f})"
-        elif what == "spread": text = f"{f * hit.iloc[0][m + '_min']:.1f}–{f * hit.iloc[0][m + '_max']:.1f}"
-        else:
-            se = f * hit.iloc[0][m + "_se"]
-            text = f"{f * hit.iloc[0][m]:.1f}" + ("" if math.isnan(se) else f" ± {se:.1f}") + ("" if hit.iloc[0].get("complete", True) else "*") + f" ({r['value']:.1f})"
-        table.setdefault(label, {})[header] = text
+        knobs = ", ".join(f"{k} {v:g}" if isinstance(v, float) else f"{k} {v}" for k, v in zip(split, values))
+        label = r["label"] + (f" ({knobs})" if knobs else "")
+        if beyond and r is beyond[0] and BEYOND not in table: table[BEYOND] = {}
+        table.setdefault(label, {})[header] = _cell_text(hit, r, what, m, f)
+    if BEYOND in table: table[BEYOND] = {h: "" for h in next(iter(table.values()))}
     return pd.DataFrame.from_dict(table, orient="index").rename_axis("estimator").reset_index()
 
 def markdown_table(df, # a DataFrame
                   ) -> str:
     "`df` as a Markdown table (no index); a missing value (None, NaN) reads '—'."
     missing = lambda v: v is None or (isinstance(v, float) and math.isnan(v))
-    cells = [[str(c) for c in df.columns]] + [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
+    body = [["—" if missing(v) else str(v) for v in row] for row in df.itertuples(index=False)]
+    cells = [[str(c) for c in df.columns]] + body
     return "\n".join("| " + " | ".join(r) + " |" for r in cells[:1] + [["---"] * len(df.columns)] + cells[1:])
+
+# %% ../../nbs/45_pipeline.report.ipynb #b8d4f302
+def _unrun(v) -> bool:
+    "A cell with none of our numbers: `not run (...)`, empty, or missing."
+    return not isinstance(v, str) or v == "" or v.startswith("not run")
+
+def _cover(headers: list, # the column headers, parts joined by ", "
+           dropped: list, # the headers to name
+          ) -> list:
+    "The shortest names of `dropped`: a header part whose every column is dropped names them all, the rest by header."
+    parts = {h: h.split(", ") for h in headers}
+    named, covered = [], set()
+    for i in range(max(len(p) for p in parts.values())):
+        for value in dict.fromkeys(p[i] for p in parts.values() if len(p) > i):
+            having = [h for h, p in parts.items() if len(p) > i and p[i] == value]
+            if set(having) <= set(dropped) and not set(having) <= covered:
+                named.append(value); covered.update(having)
+    return named + [h for h in dropped if h not in covered]
+
+def run_columns(table, # from `paper_layout`: `estimator` then one column per paper column
+                why: str = "`results/benchmarks/cost/paper.md` prices them", # what to read about them, after a dash
+               ) -> tuple:
+    "`(table, note)`: the columns with at least one of our numbers, and one line naming the others ('' when none)."
+    columns = list(table.columns[1:])
+    dropped = [c for c in columns if all(_unrun(v) for v in table[c])]
+    if not dropped or len(dropped) == len(columns): return table, ""
+    return table.drop(columns=dropped), f"Not run: {', '.join(_cover(columns, dropped))} — {why}."
+
+def fitted_table(table, # from `paper_layout`
+                ) -> list:
+    """The Markdown lines of the paper's layout as a report shows it: the run columns, the line naming the rest, a note
+    on '—'."""
+    shown, note = run_columns(table)
+    beyond = BEYOND in set(table.estimator)
+    why = "Below *beyond the paper*: estimators that the paper's table lacks; the paper's number there reads —."
+    return [markdown_table(shown), "", *([note, ""] if note else []), *([why, ""] if beyond else [])]
+
+def constant_columns(table, # a DataFrame of runs or cells
+                     keep: tuple = (), # columns kept whatever their values
+                    ) -> tuple:
+    """`(table, note)`: without the columns that hold one value in every row (when there are 2 rows or more), and one
+    line saying them."""
+    if len(table) < 2: return table, ""
+    same = [c for c in table.columns if c not in keep and table[c].astype(str).nunique() == 1]
+    said = ", ".join(f"{c} {table[c].iloc[0]}" for c in same)
+    return table.drop(columns=same), (f"In every row: {said}." if same else "")
+
+def one_row_tall(table, # a DataFrame
+                ):
+    "A one-row table as two columns, `quantity` and `value` (a wide row does not fit a page); other tables as they are."
+    import pandas as pd
+    if len(table) != 1: return table
+    return pd.DataFrame(dict(quantity=[str(c) for c in table.columns], value=list(table.iloc[0])))
 
 # %% ../../nbs/45_pipeline.report.ipynb #d6d5d6d3
 _MD_LINK = r"(!?\[[^\]]*\]\()([^)\s]+)(\))"
@@ -235,22 +345,30 @@ def embed_report(folder: str | Path, # a report folder (with report.md)
                  base: str | None = None, # prefix of the report's relative links; default: `folder` as given
                  by: int = 1, # levels to demote its headings
                 ) -> str:
-    "The report's Markdown to show inside another page: its title dropped, its failures' tracebacks replaced by their count, headings `by` levels deeper, relative links under `base`."
+    """The report's Markdown to show inside another page: its title dropped, its failures' tracebacks replaced by their
+    count, headings `by` levels deeper, relative links under `base`."""
     import re
     text = (Path(folder) / "report.md").read_text()
     text = re.sub(r"^#\s+.*\n?", "", text, count=1)
-    text = re.sub(r"(?ms)^## Failures \((\d+)\).*", lambda m: f"Failed or lost runs: {m.group(1)} (their tracebacks: `failures.md` in the report's folder).", text)
+    failed = lambda m: f"Failed or lost runs: {m.group(1)} (their tracebacks: `failures.md` in the report's folder)."
+    text = re.sub(r"(?ms)^## Failures \((\d+)\).*", failed, text)
     text = re.sub(r"^(#{1,5})(\s)", lambda m: "#" * min(6, len(m.group(1)) + by) + m.group(2), text, flags=re.M)
     base = str(folder) if base is None else base
     absolute = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:|^/|^#")
-    return re.sub(_MD_LINK, lambda m: m.group(0) if absolute.match(m.group(2)) else f"{m.group(1)}{base.rstrip('/')}/{m.group(2)}{m.group(3)}", text).strip()
+    moved = lambda m: f"{m.group(1)}{base.rstrip('/')}/{m.group(2)}{m.group(3)}"
+    return re.sub(_MD_LINK, lambda m: m.group(0) if absolute.match(m.group(2)) else moved(m), text).strip()
 
 # %% ../../nbs/45_pipeline.report.ipynb #6219d648
 def committed_report(name: str, # the report's name, e.g. "vae"
                      roots: tuple = (".", ".."), # where `results/reports/` is looked for (a clone's root, or nbs/)
                     ) -> str:
-    "The committed report `results/reports/<name>` as Markdown for a notebook's page, or a note when there is none here."
+    """The committed report `results/reports/<name>` as Markdown for a notebook's page, first a line saying its scale
+    (its title) and where its data are; or a note when there is none here."""
     for root in roots:
         folder = Path(root) / "results" / "reports" / name
-        if (folder / "report.md").is_file(): return embed_report(folder, folder.as_posix())
-    return f"*No committed report `results/reports/{name}` here (it is in the repository, and on the Reproduction page).*"
+        if not (folder / "report.md").is_file(): continue
+        title = (folder / "report.md").read_text().split("\n", 1)[0].lstrip("#").strip()
+        source = f"*{title}: the committed report, its data in `results/reports/{name}/`.*"
+        return source + "\n\n" + embed_report(folder, folder.as_posix())
+    where = "it is in the repository, and on the Reproduction page"
+    return f"*No committed report `results/reports/{name}` here ({where}).*"

@@ -8,10 +8,10 @@ import json, math, numbers
 from pathlib import Path
 from .config import load_config, check_config
 from .sweep import sweep
-from .report import ReportData, best_per_cell, drawn_columns, paper_layout, markdown_table, collect
+from .report import (ReportData, best_per_cell, drawn_columns, paper_layout, markdown_table, collect,
+                                        fitted_table, constant_columns, one_row_tall)
 from .claims import CLAIMS, report_claims
 from .figures import FIGURES
-
 
 # %% auto #0
 __all__ = ['check_report', 'render', 'write_report', 'cost_table', 'reproduce']
@@ -48,18 +48,21 @@ def render(folder: str | Path, # a report folder written by `collect`
         p = config["paper"]
         sc = config["scales"][data.scale]
         layout = dict(fixed=sc.get("params", {}), split=[k for k in data.cell_keys if k not in p["match"].values()])
-        lines += [f"## Table {p['table']} of the paper: {_ours_heading(best, done)} (the paper's)", "", markdown_table(paper_layout(best, p, **layout)), ""]
+        heading = f"## Table {p['table']} of the paper: {_ours_heading(best, done)} (the paper's)"
+        lines += [heading, "", *fitted_table(paper_layout(best, p, **layout))]
         if not best.complete.all(): lines += ["\\* The cell's search is not finished: the best of the runs so far, left out of the claims below.", ""]
         counts = sorted({int(n) for n in best.n_draws})
         searched = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]} (`n_draws` below)"
-        if counts[-1] > 1: lines += [f"Ours, spread of the {p['metric']} over the {searched} configurations searched per cell (min–max):", "",
-                                     markdown_table(paper_layout(best, p, "spread", **layout)), ""]
+        spread = f"Ours, spread of the {p['metric']} over the {searched} configurations searched per cell (min–max):"
+        if counts[-1] > 1: lines += [spread, "", *fitted_table(paper_layout(best, p, "spread", **layout))]
     best.to_csv(folder / "best.csv", index=False)   # the numbers of the tables below, as data
     if len(best):
         shown = best.drop(columns=[c for c in best.columns if c.endswith(("_se", "_min", "_max")) or c in ("study",)])
         for k in [k for k in drawn_columns(data) if k in shown]: shown[k] = shown[k].map(_fmt_knob)   # the CSV keeps full precision
         for label in ["objective", *config.get("metrics", {})]: shown[label] = [_fmt_pm(m, s) for m, s in zip(best[label], best[f"{label}_se"])]
-        lines += ["## The selected configuration of each cell", "", markdown_table(shown), ""]
+        shown, same = constant_columns(shown, keep=(*data.cell_keys, "tag", "objective", *config.get("metrics", {})))
+        shown = markdown_table(one_row_tall(shown))
+        lines += ["## The selected configuration of each cell", "", shown, "", *([same, ""] if same else [])]
     claims = report_claims(data, best)
     pd.DataFrame(claims, columns=["claim", "paper_claim", "title", "verdict", "evidence", "not_measured"]).to_csv(folder / "claims.csv", index=False)
     if claims: lines += ["## The paper's claims", "", "| claim | verdict | evidence |", "|---|---|---|"] + [f"| {c['title']} | **{c['verdict']}**{_note(c)} | {c['evidence']} |" for c in claims] + [""]
@@ -71,10 +74,15 @@ def render(folder: str | Path, # a report folder written by `collect`
     (folder / "report.md").write_text("\n".join(lines).rstrip() + "\n")
     return folder / "report.md"
 
-def _fmt_pm(mean, se, digits: int = 4) -> str:
-    "`mean ± se` with `digits` significant digits; `mean` alone when `se` is NaN; '—' when `mean` is NaN."
+def _fmt_pm(mean, se) -> str:
+    "`mean ± se`: one decimal from 1 up (0.1 nat), 3 significant digits below (0.1 % of a fraction), a count as it is; '—' when NaN."
     if mean is None or math.isnan(mean): return "—"
-    return f"{mean:.{digits}g}" + ("" if se is None or math.isnan(se) else f" ± {se:.2g}")
+    big = abs(mean) >= 1
+    text = f"{mean:.1f}" if big else f"{mean:.3g}"
+    no_se = se is None or math.isnan(se)
+    if float(mean).is_integer() and (no_se or se == 0): return f"{int(mean)}"   # a count
+    if no_se: return text
+    return text + (f" ± {se:.1f}" if big and se >= 0.05 else f" ± {se:.2g}")
 
 def write_report(sweep_dir: str | Path, # a folder written by `gumbel_rao.pipeline.sweep.sweep`
                  out: str | Path | None = None, # the report's folder (default sweep_dir/report)
@@ -105,7 +113,6 @@ def _ours_heading(best, # from `best_per_cell`
     if counts[-1] == 1: return "ours, one run per cell, seed " + ", ".join(str(int(s)) for s in sorted(set(done.seed)))
     n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
     return f"ours ± s.e. over {n} seeds" + (" (one run where no ±)" if counts[0] == 1 else "")
-
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #9a15fe61
 def cost_table(scale: str, # "smoke", "cpu" or "paper"
