@@ -53,7 +53,7 @@ def benchmark_gumbel_rao(shape: tuple = (200, 15, 16), # logits shape
                         ):
     "A table (pandas DataFrame) of seconds and peak bytes per K, with ratios, all measured in this run."
     import pandas as pd
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
     device = resolve_device(device)
     logits = torch.randn(shape, generator=torch.Generator().manual_seed(0)).to(device)
     numel = logits.numel()

@@ -85,7 +85,7 @@ def atlas(specs: list, # from `estimator_specs`
           progress: bool = True, # show a progress bar
          ) -> tuple:
     "All records as a DataFrame, and the notes on skipped (estimator, problem) pairs."
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
     rows, notes, jobs = [], [], [(p, s) for p in problems for s in specs]
     for i, (prob, spec) in enumerate(tqdm(jobs, desc="atlas", disable=not progress)):
         gen = torch.Generator(device=device).manual_seed(seed * 1_000_003 + i)

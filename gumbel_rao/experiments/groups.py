@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 from ..core import resolve_device, check_count, sample_one_hot, one_hot_argmax, gumbel
 from ..estimators import (ESTIMATORS, estimator_from_label, estimator_label, replace_gradient,
                                    parse_estimator_label, resolve_noise, default_chunk_size, Reinforce)

@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 import torch.nn.functional as F
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 from ..core import resolve_device
 from ..data.listops import encode_listops
 from ..models.treelstm import GumbelTreeLSTM, compose_children, compose_tree, greedy_choice, merges_to_tree

@@ -8,7 +8,7 @@ import copy, json, math, os, time
 from pathlib import Path
 import torch
 from torch import nn
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 from ..core import resolve_device, check_count, check_positive
 from ..estimators import estimator_label, estimator_from_label
 from ..data.listops import (load_listops, read_listops, generate_listops, encode_listops, listops_batch,

@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy, json, math, os, shutil, time
 from pathlib import Path
 import torch
-from tqdm.auto import tqdm
+from tqdm.std import tqdm
 from ..core import resolve_device, check_count, check_positive, sample_one_hot
 from ..estimators import (make_estimator, estimator_label, estimator_from_label, estimator_hparams,
                                    parse_estimator_label)
