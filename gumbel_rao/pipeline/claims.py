@@ -7,6 +7,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from .cost import _same
+from .config import cell_axes
 from .report import ReportData, best_per_cell, _read_csv
 
 
@@ -104,7 +105,7 @@ def table2_gs_best_binary(data: ReportData, best) -> dict:
     binary, names = [c for c in columns if c[0] == 2], sorted(set(best.estimator))
     if not binary or "gs" not in names:
         return verdict("table2.gs_best_binary", title, "not run", "no arity-2 column with GS")
-    planned = data.config["scales"][data.scale].get("cells", {}).get("estimator", names)
+    planned = cell_axes(data.config["scales"][data.scale]).get("estimator", names)
     gaps = {c: value("gs", *c) - _nanmin(value(e, *c) for e in names if e != "gs") for c in binary}
     missing = {c: [e.upper() for e in planned if math.isnan(value(e, *c))] for c in binary}
     if all(math.isnan(g) for g in gaps.values()): return verdict("table2.gs_best_binary", title, "not run", "GS alone")

@@ -6,6 +6,7 @@
 from __future__ import annotations
 import functools, importlib, math
 from pathlib import Path
+from .config import cell_axes
 
 
 # %% auto #0
@@ -88,7 +89,7 @@ def group_benchmark_rows(config: dict, # the sweep's config
     if path is None or not path.is_file(): return None
     rows = [r for r in _csv_rows(path) if r["variant"] != "separate"]
     sc = config.get("scales", {}).get(scale, {}) if scale else {}
-    values = {**{k: [v] for k, v in sc.get("params", {}).items()}, **sc.get("cells", {}), **sc.get("grid", {})}
+    values = {**{k: [v] for k, v in sc.get("params", {}).items()}, **cell_axes(sc), **sc.get("grid", {})}
     for knob, vs in values.items():
         if rows and knob in rows[0]: rows = [r for r in rows if any(_same(r[knob], v) for v in vs)]
     return rows
