@@ -12,14 +12,15 @@ from .report import ReportData, best_per_cell, _read_csv
 
 
 # %% auto #0
-__all__ = ['VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict',
-           'decide', 'cell_value', 'gr_beats_parts', 'table2_columns', 'table2_gr_beats', 'table2_gs_best_binary',
-           'table2_trail', 'table2_k_saturates', 'table2_claims', 'accuracy_se', 'clip_reason', 'table1_claims',
-           'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat', 'clip_claims',
-           'sgd_claims', 'report_claims', 'committed_claims', 'status_markdown']
+__all__ = ['SMOKE', 'VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS',
+           'verdict', 'decide', 'cell_value', 'gr_beats_parts', 'table2_columns', 'table2_gr_beats',
+           'table2_gs_best_binary', 'table2_trail', 'table2_k_saturates', 'table2_claims', 'accuracy_se', 'clip_reason',
+           'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat',
+           'clip_claims', 'sgd_claims', 'at_smoke_scale', 'report_claims', 'committed_claims', 'status_markdown']
 
 # %% ../../nbs/46_pipeline.claims.ipynb #183320a5
-VERDICTS = ("holds", "partly", "does not hold", "not run")
+SMOKE = "not enough data at smoke scale"   # a smoke run checks the pipeline: its numbers decide no claim
+VERDICTS = ("holds", "partly", "does not hold", "not run", SMOKE)
 
 def verdict(claim: str, # a short id, e.g. "table2.gr_beats_st_gs"
             title: str, # what the paper claims, in a few words
@@ -343,12 +344,20 @@ CLAIMS = dict(table1=table1_claims, table2=table2_claims, fig1=fig1_claims, prop
               fig2=fig2_claims, clip=clip_claims, sgd=sgd_claims)
 
 # %% ../../nbs/46_pipeline.claims.ipynb #dc1ff5b4
+def at_smoke_scale(claim: dict, # a verdict (see `verdict`)
+                  ) -> dict:
+    "The verdict a smoke run gives: `SMOKE` for a claim it measured (its evidence kept), 'not run' as it is."
+    return claim if claim["verdict"] == "not run" else {**claim, "verdict": SMOKE}
+
 def report_claims(data: ReportData, # a report's data
                   best=None, # from `best_per_cell` (computed when None)
                  ) -> list:
-    "The verdicts of the config's `report.claims`, on the finished cells only (a cell whose search is not finished says nothing yet)."
+    """The verdicts of the config's `report.claims`, on the finished cells only (a cell whose search is not finished
+    says nothing yet); at smoke scale, `at_smoke_scale`."""
     best = best_per_cell(data) if best is None else best
-    return [c for name in data.config.get("report", {}).get("claims", []) for c in CLAIMS[name](data, best[best.complete] if len(best) else best)]
+    finished = best[best.complete] if len(best) else best
+    claims = [c for name in data.config.get("report", {}).get("claims", []) for c in CLAIMS[name](data, finished)]
+    return [at_smoke_scale(c) for c in claims] if data.scale == "smoke" else claims
 
 # %% ../../nbs/46_pipeline.claims.ipynb #08ba3c6b
 def committed_claims(reports: str | Path = "results/reports", # folder of report folders
