@@ -12,11 +12,13 @@ from .report import ReportData, best_per_cell, _read_csv
 
 
 # %% auto #0
-__all__ = ['SMOKE', 'VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS',
-           'verdict', 'decide', 'cell_value', 'gr_beats_parts', 'table2_columns', 'table2_gr_beats',
-           'table2_gs_best_binary', 'table2_trail', 'table2_k_saturates', 'table2_claims', 'accuracy_se', 'clip_reason',
-           'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat',
-           'clip_claims', 'sgd_claims', 'at_smoke_scale', 'report_claims', 'committed_claims', 'status_markdown']
+__all__ = ['SMOKE', 'VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'FIG2_TITLES',
+           'PLATEAU_NATS', 'CLAIMS', 'verdict', 'decide', 'cell_value', 'gr_beats_parts', 'table2_columns',
+           'table2_gr_beats', 'table2_gs_best_binary', 'table2_trail', 'table2_k_saturates', 'table2_claims',
+           'accuracy_se', 'clip_reason', 'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_part',
+           'prop3_claims', 'fig2_variance', 'fig2_mse', 'first_reached', 'fig2_faster', 'fig2_claims', 'pd_concat',
+           'clip_row', 'clip_claims', 'sgd_claims', 'at_smoke_scale', 'report_claims', 'committed_claims',
+           'status_markdown']
 
 # %% ../../nbs/46_pipeline.claims.ipynb #183320a5
 SMOKE = "not enough data at smoke scale"   # a smoke run checks the pipeline: its numbers decide no claim
@@ -245,66 +247,103 @@ def prop3_fits(data: ReportData) -> list:
         out.append(dict(study=study, run=run, **fit, max_z=max(z), k_enough=enough))
     return out
 
+def prop3_part(fit: dict, # one model's fit (`prop3_fits`)
+              ) -> bool | None:
+    "Whether one model agrees with Prop. 3: None when a or b is within 4 s.e. of 0, else whether it fits within 4 s.e."
+    resolved = fit["a"] > 4 * fit["a_se"] and fit["b"] > 4 * fit["b_se"]
+    return fit["max_z"] <= 4 if resolved else None
+
 def prop3_claims(data: ReportData, best) -> list:
     "Prop. 3: the minibatch variance is a/(BK) + b/B, so K pays most at small B and saturates beyond K ≈ a/b."
     fits, title = prop3_fits(data), "the minibatch variance is a/(BK) + b/B: gains largest at small B, saturating in K"
     if not fits: return [verdict("prop3.fit", title, "not run", "no Prop. 3 measurement")]
-    good = [f["a"] > 4 * f["a_se"] and f["b"] > 4 * f["b_se"] and f["max_z"] <= 4 for f in fits]
+    parts = {f"the fit of {f['study'].split('/')[-1]} {f['run']}": prop3_part(f) for f in fits}
+    status, note = decide(parts)
+    fitting = sum(p is True for p in parts.values())
     ks = sorted(f["k_balance"] for f in fits)
-    enough = fits[0]["k_enough"]
-    return [verdict("prop3.fit", title, "holds" if all(good) else "partly" if any(good) else "does not hold",
-                    f"{sum(good)} of {len(fits)} trained models fit within 4 s.e. at every (B, K) with a, b > 4 s.e.; a/b from {ks[0]:.2g} "
-                    f"to {ks[-1]:.2g} (median {ks[len(ks) // 2]:.2g}); more samples stop paying beyond K = "
-                    + ", ".join(f"{k} at B = {b}" for b, k in enough.items()) + f" ({fits[0]['study'].split('/')[-1]})")]
+    enough = ", ".join(f"{k} at B = {b}" for b, k in fits[0]["k_enough"].items())
+    evidence = (f"{fitting} of {len(fits)} trained models fit within 4 s.e. at every (B, K) with a, b > 4 s.e.; a/b from "
+                f"{ks[0]:.2g} to {ks[-1]:.2g} (median {ks[len(ks) // 2]:.2g}); more samples stop paying beyond K = "
+                f"{enough} ({fits[0]['study'].split('/')[-1]})")
+    return [verdict("prop3.fit", title, status, evidence, note)]
 
 # %% ../../nbs/46_pipeline.claims.ipynb #15ae7de2
 def _best_runs(data: ReportData, best) -> dict:
     "cell (tuple of its knob values) -> the run keys of its best configuration (search stage)."
-    return {tuple(r[k] for k in data.cell_keys): [f"{r['tag']}-seed{s}" for s in sorted(set(data.runs[data.runs.study == r["study"]].seed))]
+    seeds = lambda study: sorted(set(data.runs[data.runs.study == study].seed))
+    return {tuple(r[k] for k in data.cell_keys): [f"{r['tag']}-seed{s}" for s in seeds(r["study"])]
             for r in best.to_dict("records")}
+
+FIG2_TITLES = dict(variance="GR-MCK's gradient variance is below ST-GS's along training",
+                   mse="GR-MC1000's MSE is below ST-GS's at every τ",
+                   faster="GR-MCK reaches validation thresholds in fewer iterations")
+
+def fig2_variance(data: ReportData, best) -> dict:
+    "Fig. 2 (a): GR-MCK's gradient variance below ST-GS's along training, in standard errors of their difference."
+    curves, title = data.records.get("curves"), FIG2_TITLES["variance"]
+    cols = [c for c in (curves.columns if curves is not None else []) if c.startswith("trace_var/gr-mc") and not c.endswith("_se")]
+    if not cols: return verdict("fig2.variance", title, "not run", "no variance measured along training")
+    st, st_se = curves["trace_var/st-gs"], curves["trace_var/st-gs_se"]
+    z = pd_concat([(curves[c] - st) / (curves[c + "_se"] ** 2 + st_se ** 2) ** 0.5 for c in cols]).dropna()
+    ratio = pd_concat([st / curves[c] for c in cols]).dropna()
+    lower, higher = int((z < -4).sum()), int((z > 4).sum())
+    resolved = True if lower > 0.9 * len(z) else None if (z < 0).mean() > 0.5 else False   # None: below, not resolved
+    parts = {"never above by more than 4 s.e.": higher == 0, "below by more than 4 s.e. in 90% of measurements": resolved}
+    status, note = decide(parts)
+    evidence = (f"{len(z)} measurements: lower by more than 4 s.e. in {lower}, higher in {higher}; "
+                f"ST-GS / GR-MCK trace ratio {ratio.min():.2f}-{ratio.max():.2f}")
+    return verdict("fig2.variance", title, status, evidence, note)
+
+def fig2_mse(data: ReportData, best) -> dict:
+    "Fig. 2 (b): GR-MC1000's MSE below ST-GS's at every τ (mean log10 MSE over the selected models)."
+    mse, title = data.records.get("mse_tau"), FIG2_TITLES["mse"]
+    if mse is None or not len(mse): return verdict("fig2.mse", title, "not run", "no MSE measured against τ")
+    logs = mse[mse.mse > 0].assign(log_mse=lambda d: d.mse.map(math.log10))
+    avg = logs.groupby(["estimator", "tau"]).log_mse.mean()
+    run = set(avg.index.get_level_values(0))
+    if not {"st-gs", "gr-mc1000"} <= run: return verdict("fig2.mse", title, "not run", "ST-GS or GR-MC1000 not measured")
+    taus = [t for t in avg["st-gs"].index if t in avg["gr-mc1000"].index]
+    parts = {f"τ = {t:g}": bool(avg["gr-mc1000"][t] < avg["st-gs"][t]) for t in taus}
+    status, note = decide(parts)
+    best_tau = ", ".join(f"{e.upper()} {avg[e].idxmin():g}" for e in ("st-gs", "gr-mc1000"))
+    evidence = (f"GR-MC1000 lower at {sum(parts.values())} of {len(parts)} temperatures (mean log10 MSE over "
+                f"{mse.run.nunique()} models); best mean τ: {best_tau} (paper: ST-GS 0.65, GR-MC1000 0.35)")
+    return verdict("fig2.mse", title, status, evidence, note)
+
+# %% ../../nbs/46_pipeline.claims.ipynb #c0a1b2f1
+def first_reached(data: ReportData, best, knobs: dict, thresholds) -> dict:
+    """estimator -> {threshold: the first iteration its selected run's validation bound reaches it (nan: never)}, for the
+    cell `knobs` and each of ST-GS and GR-MCK run there."""
+    curves, runs, first = data.records["curves"], _best_runs(data, best), {}
+    for est in ("st-gs", *GRS):
+        keys = runs.get(tuple(est if k == "estimator" else v for k, v in knobs.items())) or []
+        mine = curves[curves.run.isin(keys) & curves.study.str.contains(f"estimator={est}(?:,|$)")]
+        if len(mine): first[est] = {t: mine[mine.valid <= t].iteration.min() for t in thresholds}
+    return first
+
+def fig2_faster(data: ReportData, best) -> dict:
+    "Fig. 2 (c): GR-MCK (its best K) reaches each validation threshold no later than ST-GS, in every column run."
+    from gumbel_rao.experiments.vae import PRESETS
+    curves, title, parts, lines = data.records.get("curves"), FIG2_TITLES["faster"], {}, []
+    if curves is None or not len(curves): return verdict("fig2.faster", title, "not run", "no validation curves")
+    thresholds = PRESETS[data.scale]["thresholds"]
+    for cell in _best_runs(data, best):
+        knobs = dict(zip(data.cell_keys, cell))
+        first = first_reached(data, best, knobs, thresholds) if knobs.get("estimator") == "st-gs" else {}
+        if "st-gs" not in first or len(first) < 2: continue
+        column = ", ".join(f"{k} {v}" for k, v in knobs.items() if k != "estimator")
+        for t in thresholds:
+            st, gr = first["st-gs"][t], min(first[e][t] for e in first if e != "st-gs")
+            if not (math.isnan(st) and math.isnan(gr)): parts[f"{column}, {t:g} nats"] = not math.isnan(gr) and not gr > st
+        reached = ", ".join(f"{t:g} nats: ST-GS {_it(first['st-gs'][t])}, GR-MCK "
+                            f"{_it(min(first[e][t] for e in first if e != 'st-gs'))}" for t in thresholds)
+        lines.append(f"{column}: {reached}")
+    status, note = decide(parts) if parts else ("not run", "")
+    return verdict("fig2.faster", title, status, "; ".join(lines) or "no column with ST-GS and GR-MCK", note)
 
 def fig2_claims(data: ReportData, best) -> list:
     "Fig. 2: (a) GR-MCK's gradient variance below ST-GS's along training, (b) its MSE below over τ, (c) thresholds reached sooner."
-    from gumbel_rao.experiments.vae import PRESETS
-    out, curves, mse = [], data.records.get("curves"), data.records.get("mse_tau")
-    titles = dict(variance="GR-MCK's gradient variance is below ST-GS's along training", mse="GR-MC1000's MSE is below ST-GS's at every τ",
-                  faster="GR-MCK reaches validation thresholds in fewer iterations")
-    cols = [c for c in (curves.columns if curves is not None else []) if c.startswith("trace_var/gr-mc") and not c.endswith("_se")]
-    if not cols: out.append(verdict("fig2.variance", titles["variance"], "not run", "no variance measured along training"))
-    else:
-        z = pd_concat([(curves[c] - curves["trace_var/st-gs"]) / (curves[c + "_se"] ** 2 + curves["trace_var/st-gs_se"] ** 2) ** 0.5 for c in cols]).dropna()
-        ratio = pd_concat([curves["trace_var/st-gs"] / curves[c] for c in cols]).dropna()
-        out.append(verdict("fig2.variance", titles["variance"], "holds" if (z < -4).mean() > 0.9 and not (z > 4).any() else "partly" if (z < 0).mean() > 0.5 else "does not hold",
-                           f"{len(z)} measurements: lower by more than 4 s.e. in {int((z < -4).sum())}, higher in {int((z > 4).sum())}; ST-GS / GR-MCK trace ratio {ratio.min():.2f}-{ratio.max():.2f}"))
-    if mse is None or not len(mse): out.append(verdict("fig2.mse", titles["mse"], "not run", "no MSE measured against τ"))
-    else:
-        avg = mse[mse.mse > 0].assign(log_mse=lambda d: d.mse.map(math.log10)).groupby(["estimator", "tau"]).log_mse.mean()
-        best_tau = {e: avg[e].idxmin() for e in ("st-gs", "gr-mc1000") if e in avg.index.get_level_values(0)}
-        lower = [(avg["gr-mc1000"][t] < avg["st-gs"][t]) for t in avg["st-gs"].index if t in avg["gr-mc1000"].index] if len(best_tau) == 2 else []
-        status = "not run" if not lower else "holds" if all(lower) else "partly" if any(lower) else "does not hold"
-        out.append(verdict("fig2.mse", titles["mse"], status, f"GR-MC1000 lower at {sum(lower)} of {len(lower)} temperatures (mean log10 MSE over {mse.run.nunique()} models); best mean τ: " +
-                           ", ".join(f"{e.upper()} {t:g}" for e, t in best_tau.items()) + " (paper: ST-GS 0.65, GR-MC1000 0.35)"))
-    if curves is None or not len(curves): out.append(verdict("fig2.faster", titles["faster"], "not run", "no validation curves")); return out
-    thresholds, lines, statuses = PRESETS[data.scale]["thresholds"], [], []
-    for cell, keys in _best_runs(data, best).items():
-        knobs = dict(zip(data.cell_keys, cell))
-        if knobs.get("estimator") != "st-gs": continue
-        first = {}
-        for est in ("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000"):
-            rk = _best_runs(data, best).get(tuple(est if k == "estimator" else v for k, v in knobs.items()))
-            c = curves[curves.run.isin(rk or []) & (curves.study.str.contains(f"estimator={est}(?:,|$)"))]
-            if len(c): first[est] = {t: c[c.valid <= t].iteration.min() for t in thresholds}
-        if "st-gs" not in first or len(first) < 2: continue
-        gr = {t: min(first[e][t] for e in first if e != "st-gs") for t in thresholds}
-        pairs = [(first["st-gs"][t], gr[t]) for t in thresholds if not (math.isnan(first["st-gs"][t]) and math.isnan(gr[t]))]
-        sooner = [not math.isnan(g) and (math.isnan(s) or g <= s) for s, g in pairs]
-        strictly = any(not math.isnan(g) and (math.isnan(s) or g < s) for s, g in pairs)
-        statuses.append("holds" if all(sooner) and strictly else "partly" if any(sooner) else "does not hold")
-        lines.append(", ".join(f"{k} {v}" for k, v in knobs.items() if k != "estimator") + ": " + ", ".join(
-            f"{t:g} nats: ST-GS {_it(first['st-gs'][t])}, GR-MCK {_it(gr[t])}" for t in thresholds))
-    out.append(verdict("fig2.faster", titles["faster"], "not run" if not statuses else statuses[0] if len(set(statuses)) == 1 else "partly",
-                       "; ".join(lines) or "no column with ST-GS and GR-MCK"))
-    return out
+    return [fig2_variance(data, best), fig2_mse(data, best), fig2_faster(data, best)]
 
 def _it(x) -> str: return "never" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x):,}"
 
@@ -313,21 +352,29 @@ def pd_concat(parts):
     return pd.concat(parts, ignore_index=True)
 
 # %% ../../nbs/46_pipeline.claims.ipynb #c4563ef1
+def clip_row(best, # from `best_per_cell`
+             clip: float, # the clipping threshold (0: none)
+             n: float, # test examples (for the accuracies' s.e.)
+            ) -> tuple:
+    """`(line, parts)` at one clipping threshold: the accuracies, and whether ST-GS collapses at τ = 0.01 and GR-MC100
+    rescues it by more than 2 s.e. (None: a cell not run)."""
+    acc = lambda est, t: (cell_value(best, "test accuracy", estimator=est, tau=t, clip=clip) or (math.nan,))[0]
+    st_low, st_high, gr_low = acc("st-gs", 0.01), acc("st-gs", 1.0), acc("gr-mc100", 0.01)
+    pct = lambda v: "not run" if math.isnan(v) else f"{100 * v:.1f}%"
+    line = f"clip {clip:g}: ST-GS {pct(st_low)} at τ = 0.01, {pct(st_high)} at τ = 1; GR-MC100 {pct(gr_low)} at τ = 0.01"
+    differs = lambda high, low: None if math.isnan(high + low) else high - low > 2 * math.hypot(accuracy_se(high, n),
+                                                                                                accuracy_se(low, n))
+    return line, {"ST-GS collapses at τ = 0.01": differs(st_high, st_low), "GR-MC100 rescues it": differs(gr_low, st_low)}
+
 def clip_claims(data: ReportData, best) -> list:
     "Table 1 ablation: does ST-GS collapse at τ = 0.01 (and GR-MC100 rescue it) without the gradient clipping of our preset?"
-    title, lines, found = "without clipping, ST-GS collapses at τ = 0.01 and GR-MCK rescues it (the paper's gap)", [], {}
+    title = "without clipping, ST-GS collapses at τ = 0.01 and GR-MCK rescues it (the paper's gap)"
     n = float(best["test examples"].iloc[0]) if "test examples" in best and len(best) else 1000.0
-    for clip in sorted({float(c) for c in best["clip"]}) if len(best) else []:
-        acc = lambda est, t: (cell_value(best, "test accuracy", estimator=est, tau=t, clip=clip) or (math.nan,))[0]
-        st_low, st_high, gr_low = acc("st-gs", 0.01), acc("st-gs", 1.0), acc("gr-mc100", 0.01)
-        se = 2 * math.hypot(accuracy_se(st_low, n), accuracy_se(gr_low, n)) if not math.isnan(st_low + gr_low) else math.nan
-        pct = lambda v: "not run" if math.isnan(v) else f"{100 * v:.1f}%"
-        found[clip] = None if math.isnan(st_low + st_high + gr_low) else (st_high - st_low > se, gr_low - st_low > se)
-        lines.append(f"clip {clip:g}: ST-GS {pct(st_low)} at τ = 0.01, {pct(st_high)} at τ = 1; GR-MC100 {pct(gr_low)} at τ = 0.01")
-    if found.get(0.0) is None:
-        return [verdict("clip.gap", title, "not run", "; ".join(lines) or "no run without clipping")]
-    collapse, rescue = found[0.0]
-    return [verdict("clip.gap", title, "holds" if collapse and rescue else "partly" if collapse or rescue else "does not hold", "; ".join(lines) + " (2 s.e. decide)")]
+    rows = {clip: clip_row(best, clip, n) for clip in (sorted({float(c) for c in best["clip"]}) if len(best) else [])}
+    lines = "; ".join(line for line, _ in rows.values())
+    if 0.0 not in rows: return [verdict("clip.gap", title, "not run", lines or "no run without clipping")]
+    status, note = decide(rows[0.0][1])
+    return [verdict("clip.gap", title, status, lines + " (2 s.e. decide)", note)]
 
 PLATEAU_NATS = 200.0   # a validation bound below this has left the posterior-collapse plateau (about 207 nats)
 
