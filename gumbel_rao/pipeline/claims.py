@@ -302,11 +302,12 @@ def fig2_mse(data: ReportData, best) -> dict:
     avg = logs.groupby(["estimator", "tau"]).log_mse.mean()
     run = set(avg.index.get_level_values(0))
     if not {"st-gs", "gr-mc1000"} <= run: return verdict("fig2.mse", title, "not run", "ST-GS or GR-MC1000 not measured")
-    taus = [t for t in avg["st-gs"].index if t in avg["gr-mc1000"].index]
-    parts = {f"τ = {t:g}": bool(avg["gr-mc1000"][t] < avg["st-gs"][t]) for t in taus}
+    taus = sorted(set(avg["st-gs"].index) | set(avg["gr-mc1000"].index))
+    both = lambda t: t in avg["st-gs"].index and t in avg["gr-mc1000"].index
+    parts = {f"τ = {t:g}": bool(avg["gr-mc1000"][t] < avg["st-gs"][t]) if both(t) else None for t in taus}
     status, note = decide(parts)
     best_tau = ", ".join(f"{e.upper()} {avg[e].idxmin():g}" for e in ("st-gs", "gr-mc1000"))
-    evidence = (f"GR-MC1000 lower at {sum(parts.values())} of {len(parts)} temperatures (mean log10 MSE over "
+    evidence = (f"GR-MC1000 lower at {sum(p is True for p in parts.values())} of {len(parts)} temperatures (mean log10 MSE over "
                 f"{mse.run.nunique()} models); best mean τ: {best_tau} (paper: ST-GS 0.65, GR-MC1000 0.35)")
     return verdict("fig2.mse", title, status, evidence, note)
 
