@@ -65,7 +65,8 @@ def _cmd_run(args):
 def _group(text: str):
     "`--group`: 'auto' or a positive integer."
     if text == "auto": return text
-    if not text.isdigit() or int(text) < 1: raise argparse.ArgumentTypeError(f"expected auto or an integer >= 1, got {text!r}")
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected auto or an integer >= 1, got {text!r}")
     return int(text)
 
 def _cmd_sweep(args):
@@ -76,7 +77,8 @@ def _cmd_sweep(args):
         plan_runs(config, args.scale)
     summary = sweep(config, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run,
                     heartbeat_interval=args.heartbeat, retry_failed=args.retry_failed, group=args.group, notebook=notebook)
-    if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
+    if not args.dry_run:
+        print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 
 def _cmd_report(args):
@@ -86,7 +88,8 @@ def _cmd_report(args):
                          "give the folder that `gumbel-rao sweep` printed")
     with user_input():
         config = args.config and Path(args.config if args.config.endswith(".yaml") else Path(default_dir("configs")) / f"{args.config}.yaml")
-        if config and not config.is_file(): raise UsageError(f"no config {config}; give a YAML file or the name of a config in configs/")
+        if config and not config.is_file():
+            raise UsageError(f"no config {config}; give a YAML file or the name of a config in configs/")
     print(f"wrote {write_report(args.sweep_dir, args.out, config)}")
     return 0
 

@@ -39,7 +39,8 @@ def verdict(claim: str, # a short id, e.g. "table2.gr_beats_st_gs"
 def decide(parts: dict, # a part of the claim -> True (measured, agrees), False (measured, contradicts), None (not measured)
            why: str = "", # the reason a contradiction has, if known (e.g. "clipped at 5, see the ablation")
           ) -> tuple:
-    "`(status, note)`: the verdict of a claim from its parts, and the parts it names (contradicting, else not measured)."
+    """`(status, note)`: the verdict of a claim from its parts, and the parts it names (contradicting, else not
+    measured)."""
     against = [part for part, agrees in parts.items() if agrees is False]
     missing = [part for part, agrees in parts.items() if agrees is None]
     if len(missing) == len(parts): return "not run", "; ".join(missing)
@@ -81,10 +82,12 @@ def _nanmin(xs) -> float: return min((x for x in xs if not math.isnan(x)), defau
 def _graded(flags: list) -> str:
     "The verdict of a claim checked in several places: every place agrees, some, none, or none measured."
     if not flags: return "not run"
-    return "holds" if all(flags) else "partly" if any(flags) else "does not hold"
+    if all(flags): return "holds"
+    return "partly" if any(flags) else "does not hold"
 
 def table2_columns(data: ReportData, best) -> tuple:
-    "`(columns, value)`: Table 2's (arity, batch) columns run, highest arity first; `value(estimator, a, b)`, NaN if not run."
+    """`(columns, value)`: Table 2's (arity, batch) columns run, highest arity first; `value(estimator, a, b)`, NaN if
+    not run."""
     metric = data.config["paper"]["metric"]
     columns = sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
     def value(est, a, b): return (cell_value(best, metric, estimator=est, arity=a, batch_size=b) or (math.nan,))[0]
@@ -162,6 +165,11 @@ def clip_reason(data: ReportData) -> str:
     clip = data.config["scales"][data.scale].get("params", {}).get("clip", 0)
     return f"clipped at {clip:g}, see the ablation" if clip else ""
 
+def _agreed(statuses: list) -> str:
+    "One verdict from the verdicts of several places: theirs where they agree, else partly (none: not run)."
+    if not statuses: return "not run"
+    return statuses[0] if len(set(statuses)) == 1 else "partly"
+
 def table1_claims(data: ReportData, best) -> list:
     "Verdicts of Table 1's claims on the lengths that were run."
     out, lines_r, lines_k, parts_r, statuses_k = [], [], [], {}, []
@@ -183,12 +191,11 @@ def table1_claims(data: ReportData, best) -> list:
                 se = 2 * accuracy_se(sum(ks) / len(ks), n)
                 statuses_k.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
                 lines_k.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
-    combine = lambda s: "not run" if not s else s[0] if len(set(s)) == 1 else "partly"
     parts_r.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
     rescue_status, rescue_note = decide(parts_r, clip_reason(data)) if lines_r else ("not run", "")
     out.append(verdict("table1.gr_rescues_low_tau", "ST-GS collapses at low temperature and GR-MCK rescues it",
                        rescue_status, "; ".join(lines_r) or "no cell at τ = 0.01 and 1", rescue_note))
-    out.append(verdict("table1.k_matters_little", "K matters little", combine(statuses_k), "; ".join(lines_k) + " (a temperature counts when its spread is within 2 s.e.)" if lines_k else "fewer than two K"))
+    out.append(verdict("table1.k_matters_little", "K matters little", _agreed(statuses_k), "; ".join(lines_k) + " (a temperature counts when its spread is within 2 s.e.)" if lines_k else "fewer than two K"))
     return out
 
 # %% ../../nbs/46_pipeline.claims.ipynb #d8777e84
@@ -200,15 +207,17 @@ def fig1_claims(data: ReportData, best) -> list:
     "Verdicts of Fig. 1's claims from the toy's improvement per temperature and region (mean over seeds)."
     runs = data.runs[data.runs.state == "complete"]
     taus = _taus(runs.columns, "improvement τ=")
-    if not len(runs) or not taus: return [verdict(f"fig1.{c}", t, "not run", "no toy run") for c, t in FIG1_TITLES.items()]
+    if not len(runs) or not taus:
+        return [verdict(f"fig1.{c}", t, "not run", "no toy run") for c, t in FIG1_TITLES.items()]
     col = lambda name, t: runs[f"{name} τ={t:g}"].mean()
     share, neg = {t: col("share GR lower", t) for t in taus}, {t: runs[f"significantly negative τ={t:g}"].max() for t in taus}
-    status = "holds" if all(s >= 0.95 for s in share.values()) and not any(neg.values()) else "partly" if all(s > 0.5 for s in share.values()) else "does not hold"
+    status = "partly" if all(s > 0.5 for s in share.values()) else "does not hold"
+    if all(s >= 0.95 for s in share.values()) and not any(neg.values()): status = "holds"
     out = [verdict("fig1.positive", FIG1_TITLES["positive"], status, "; ".join(
         f"τ = {t:g}: GR lower at {100 * share[t]:.1f}% of points, {int(neg[t])} significantly higher" for t in taus))]
     region = {t: (col("corners", t), col("edges", t), col("centre", t)) for t in taus}
     ok = [c > m and e > m for c, e, m in region.values()]
-    out.append(verdict("fig1.corners_edges", FIG1_TITLES["corners_edges"], "holds" if all(ok) else "partly" if any(ok) else "does not hold",
+    out.append(verdict("fig1.corners_edges", FIG1_TITLES["corners_edges"], _graded(ok),
                        "; ".join(f"τ = {t:g}: corners {c:.2f}, edges {e:.2f}, centre {m:.2f}" for t, (c, e, m) in region.items())))
     mean = [col("improvement", t) for t in taus]
     falling = all(a > b for a, b in zip(mean, mean[1:]))
@@ -233,7 +242,9 @@ def props12_claims(data: ReportData, best) -> list:
 
 # %% ../../nbs/46_pipeline.claims.ipynb #df40b1df
 def prop3_fits(data: ReportData) -> list:
-    "Prop. 3's fit `a/(BK) + b/B` for each run that measured it (`prop3` records): the fit, its largest residual in standard errors (`max_z`), and per B the K beyond which more samples stop paying (`k_enough`: the smallest K whose variance is within 2 s.e. of the largest K's)."
+    """Prop. 3's fit `a/(BK) + b/B` for each run that measured it (`prop3` records): the fit, its largest residual in
+    standard errors (`max_z`), and per B the K beyond which more samples stop paying (`k_enough`: the smallest K
+    whose variance is within 2 s.e. of the largest K's)."""
     from gumbel_rao.experiments.vae import fit_minibatch_variance
     rec, out = data.records.get("prop3"), []
     if rec is None or not len(rec): return out
@@ -287,7 +298,8 @@ def fig2_variance(data: ReportData, best) -> dict:
     z = pd_concat([(curves[c] - st) / (curves[c + "_se"] ** 2 + st_se ** 2) ** 0.5 for c in cols]).dropna()
     ratio = pd_concat([st / curves[c] for c in cols]).dropna()
     lower, higher = int((z < -4).sum()), int((z > 4).sum())
-    resolved = True if lower > 0.9 * len(z) else None if (z < 0).mean() > 0.5 else False   # None: below, not resolved
+    resolved = None if (z < 0).mean() > 0.5 else False   # None: below, not resolved
+    if lower > 0.9 * len(z): resolved = True
     parts = {"never above by more than 4 s.e.": higher == 0, "below by more than 4 s.e. in 90% of measurements": resolved}
     status, note = decide(parts)
     evidence = (f"{len(z)} measurements: lower by more than 4 s.e. in {lower}, higher in {higher}; "
@@ -301,7 +313,8 @@ def fig2_mse(data: ReportData, best) -> dict:
     logs = mse[mse.mse > 0].assign(log_mse=lambda d: d.mse.map(math.log10))
     avg = logs.groupby(["estimator", "tau"]).log_mse.mean()
     run = set(avg.index.get_level_values(0))
-    if not {"st-gs", "gr-mc1000"} <= run: return verdict("fig2.mse", title, "not run", "ST-GS or GR-MC1000 not measured")
+    if not {"st-gs", "gr-mc1000"} <= run:
+        return verdict("fig2.mse", title, "not run", "ST-GS or GR-MC1000 not measured")
     taus = sorted(set(avg["st-gs"].index) | set(avg["gr-mc1000"].index))
     both = lambda t: t in avg["st-gs"].index and t in avg["gr-mc1000"].index
     parts = {f"τ = {t:g}": bool(avg["gr-mc1000"][t] < avg["st-gs"][t]) if both(t) else None for t in taus}
@@ -343,7 +356,8 @@ def fig2_faster(data: ReportData, best) -> dict:
     return verdict("fig2.faster", title, status, "; ".join(lines) or "no column with ST-GS and GR-MCK", note)
 
 def fig2_claims(data: ReportData, best) -> list:
-    "Fig. 2: (a) GR-MCK's gradient variance below ST-GS's along training, (b) its MSE below over τ, (c) thresholds reached sooner."
+    """Fig. 2: (a) GR-MCK's gradient variance below ST-GS's along training, (b) its MSE below over τ, (c) thresholds
+    reached sooner."""
     return [fig2_variance(data, best), fig2_mse(data, best), fig2_faster(data, best)]
 
 def _it(x) -> str: return "never" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x):,}"
@@ -368,7 +382,8 @@ def clip_row(best, # from `best_per_cell`
     return line, {"ST-GS collapses at τ = 0.01": differs(st_high, st_low), "GR-MC100 rescues it": differs(gr_low, st_low)}
 
 def clip_claims(data: ReportData, best) -> list:
-    "Table 1 ablation: does ST-GS collapse at τ = 0.01 (and GR-MC100 rescue it) without the gradient clipping of our preset?"
+    """Table 1 ablation: does ST-GS collapse at τ = 0.01 (and GR-MC100 rescue it) without the gradient clipping of our
+    preset?"""
     title = "without clipping, ST-GS collapses at τ = 0.01 and GR-MCK rescues it (the paper's gap)"
     n = float(best["test examples"].iloc[0]) if "test examples" in best and len(best) else 1000.0
     rows = {clip: clip_row(best, clip, n) for clip in (sorted({float(c) for c in best["clip"]}) if len(best) else [])}
@@ -383,9 +398,10 @@ def sgd_claims(data: ReportData, best) -> list:
     "Does SGD with momentum leave the posterior-collapse plateau?"
     title = "SGD with momentum leaves the posterior-collapse plateau within the run"
     done = data.runs[(data.runs.state == "complete") & (data.runs.stage == "search")] if len(data.runs) else data.runs
-    if not len(done) or not {"estimator", "lr"} <= set(done.columns): return [verdict("sgd.plateau", title, "not run", "no SGD run with a learning rate")]
+    if not len(done) or not {"estimator", "lr"} <= set(done.columns):
+        return [verdict("sgd.plateau", title, "not run", "no SGD run with a learning rate")]
     lows = done.groupby(["estimator", "lr"]).objective.min()
-    status = "holds" if (lows < PLATEAU_NATS).all() else "partly" if (lows < PLATEAU_NATS).any() else "does not hold"
+    status = _graded(list(lows < PLATEAU_NATS))
     return [verdict("sgd.plateau", title, status, "best validation bound: " + ", ".join(f"{e.upper()} lr {lr:g}: {v:.1f}" for (e, lr), v in lows.items()) + " nats")]
 
 CLAIMS = dict(table1=table1_claims, table2=table2_claims, fig1=fig1_claims, props12=props12_claims, prop3=prop3_claims,
@@ -420,7 +436,8 @@ def committed_claims(reports: str | Path = "results/reports", # folder of report
 def status_markdown(reports: str | Path = "results/reports", # folder of report folders
                     link: str = "", # prefix of the links to the claims' sections, e.g. "reproduction.html"; "" for no links
                    ) -> str:
-    "A Markdown table: each claim of the paper, each of our checks of it with its verdict, and the report it comes from."
+    """A Markdown table: each claim of the paper, each of our checks of it with its verdict, and the report it comes
+    from."""
     from gumbel_rao.data.paper import paper_claims
     claims, rows = committed_claims(reports), []
     for c in paper_claims():

@@ -11,11 +11,12 @@ from .runner import notebook_parameters, find_experiment
 
 # %% auto #0
 __all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'SEARCH_SCHEMA', 'COST_SCHEMA', 'COST_REQUIRED', 'BLOCK_KEYS', 'BLOCK_SEARCH',
-           'CONFIG_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section', 'check_knob',
-           'search_distribution', 'check_axes', 'check_params', 'check_seeds', 'check_search', 'cell_blocks',
-           'block_where', 'block_axes', 'cell_axes', 'check_block', 'check_cost', 'check_final', 'check_scale',
-           'check_config', 'load_checked', 'sample_search', 'run_fingerprint', 'study_folder', 'check_folders',
-           'study_name', 'n_draws', 'block_search', 'search_draws', 'check_blocks', 'plan_block', 'plan_runs']
+           'CONFIG_SCHEMA', 'PAPER_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
+           'check_knob', 'search_distribution', 'check_axes', 'check_params', 'check_seeds', 'check_search',
+           'cell_blocks', 'block_where', 'block_axes', 'cell_axes', 'check_block', 'check_cost', 'check_final',
+           'check_scale', 'check_top', 'check_config', 'load_checked', 'sample_search', 'run_fingerprint',
+           'study_folder', 'check_folders', 'study_name', 'n_draws', 'block_search', 'search_draws', 'check_blocks',
+           'plan_block', 'plan_runs']
 
 # %% ../../nbs/41_pipeline.config.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -60,7 +61,8 @@ def load_config(path: str | Path, # a YAML file
 # %% ../../nbs/41_pipeline.config.ipynb #755fe096
 def is_estimator(label: str, # an estimator name, e.g. "st-gs" or "gr-mc100"
                 ) -> bool:
-    "Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1 (read by `parse_estimator_label`)."
+    """Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1 (read by
+    `parse_estimator_label`)."""
     from gumbel_rao.estimators import list_estimators, parse_estimator_label
     try: name, hparams = parse_estimator_label(str(label))
     except ValueError: return False
@@ -73,9 +75,11 @@ def check_section(section, # a mapping from the config
                   required: tuple = (), # keys that must be present
                  ) -> dict:
     "`section` after checking its keys and their types against `schema`; raises naming the offending key."
-    if not isinstance(section, dict): raise ValueError(f"config key {where!r} must be a mapping, got {type(section).__name__}")
+    if not isinstance(section, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(section).__name__}")
     for key, value in section.items():
-        if key not in schema: raise ValueError(f"unknown config key {where + '.' + str(key)!r}; allowed here: {sorted(schema)}")
+        if key not in schema:
+            raise ValueError(f"unknown config key {where + '.' + str(key)!r}; allowed here: {sorted(schema)}")
         if not isinstance(value, schema[key]) or isinstance(value, bool) and bool not in _as_tuple(schema[key]):
             raise ValueError(f"config key {where + '.' + key!r} has the wrong type {type(value).__name__}; expected {schema[key]}")
     missing = [k for k in required if k not in section]
@@ -92,9 +96,11 @@ def check_knob(name: str, # a parameter name
                declared: dict, # the notebook's parameters: name -> default source (`runner.notebook_parameters`)
                where: str, # path in the config, for messages
               ):
-    "Raise, naming `where`, if `name` is not a parameter of the notebook, or `value` has the wrong type or names an unknown estimator."
+    """Raise, naming `where`, if `name` is not a parameter of the notebook, or `value` has the wrong type or names an
+    unknown estimator."""
     if name in SWEEP_OWNED: raise ValueError(f"config key {where!r}: {name!r} is set by the sweep, not by the config")
-    if name not in declared: raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has {sorted(declared)}")
+    if name not in declared:
+        raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has {sorted(declared)}")
     try: default = ast.literal_eval(declared[name])
     except (ValueError, SyntaxError): default = None
     same = {int: (int,), float: (int, float), tuple: (tuple, list), list: (tuple, list), bool: (bool,), str: (str,)}
@@ -113,11 +119,13 @@ def search_distribution(spec, # {low, high[, log][, int]} or {choices}
     import optuna
     check_section(spec, dict(low=(int, float), high=(int, float), log=bool, int=bool, choices=list), where)
     if "choices" in spec:
-        if not spec["choices"] or len(spec) > 1: raise ValueError(f"config key {where!r}: give a non-empty `choices` list alone")
+        if not spec["choices"] or len(spec) > 1:
+            raise ValueError(f"config key {where!r}: give a non-empty `choices` list alone")
         return optuna.distributions.CategoricalDistribution(spec["choices"])
     if "low" not in spec or "high" not in spec or spec["low"] >= spec["high"]:
         raise ValueError(f"config key {where!r} needs low < high, got {spec}")
-    if spec.get("int"): return optuna.distributions.IntDistribution(int(spec["low"]), int(spec["high"]), log=spec.get("log", False))
+    if spec.get("int"):
+        return optuna.distributions.IntDistribution(int(spec["low"]), int(spec["high"]), log=spec.get("log", False))
     return optuna.distributions.FloatDistribution(spec["low"], spec["high"], log=spec.get("log", False))
 
 # %% ../../nbs/41_pipeline.config.ipynb #aa37d8e3
@@ -142,7 +150,8 @@ def check_params(params: dict, # `{knob: value}`
                  where: str, # e.g. "scales.cpu.params"
                 ) -> dict:
     "`params` after checking each fixed knob against the notebook (`check_knob`)."
-    if not isinstance(params, dict): raise ValueError(f"config key {where!r} must be a mapping, got {type(params).__name__}")
+    if not isinstance(params, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(params).__name__}")
     for name, value in params.items(): check_knob(name, value, declared, f"{where}.{name}")
     return params
 
@@ -171,7 +180,8 @@ def check_search(search: dict, # a scale's `search`, or a block's
         for value, n in counts.items():
             key = f"config key {where}.n_trials_by.{axis}.{value}"
             if not planned: check_knob(axis, value, declared, f"{where}.n_trials_by.{axis}")
-            elif value not in axes[axis]: raise ValueError(f"{key} is not a value of {cells_where}.{axis}: {axes[axis]}")
+            elif value not in axes[axis]:
+                raise ValueError(f"{key} is not a value of {cells_where}.{axis}: {axes[axis]}")
             if type(n) is not int or n < 1: raise ValueError(f"{key} must be an integer >= 1, got {n!r}")
     for name, dist in search.get("space", {}).items():
         check_knob(name, None, declared, f"{where}.space.{name}")
@@ -217,7 +227,8 @@ def check_block(block, # one block of `cells`
                 scale_search: dict | None, # the scale's `search` (None: the scale has none)
                ) -> dict:
     "`block` after checking its knobs, its `params` and its `search` (`n_trials` required where the scale has none)."
-    if not isinstance(block, dict): raise ValueError(f"config key {where!r} must be a mapping, got {type(block).__name__}")
+    if not isinstance(block, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(block).__name__}")
     axes = check_axes(block_axes(block), declared, where)
     check_params(block.get("params", {}), declared, f"{where}.params")
     if "search" in block:
@@ -273,6 +284,27 @@ def check_scale(spec: dict, # config["scales"][scale]
 # %% ../../nbs/41_pipeline.config.ipynb #27ba8ba5
 CONFIG_SCHEMA = dict(name=str, experiment=str, description=str, objective=dict, metrics=dict, paper=dict, scales=dict,
                      report=dict, group=dict)   # `report`: checked by `gumbel_rao.pipeline.reproduce.check_report`
+PAPER_SCHEMA = dict(table=int, match=dict, metric=str, factor=(int, float))
+
+def check_top(config: dict, # a loaded config
+             ) -> dict:
+    "`config` after checking its top-level keys, `objective`, `metrics`, `paper` and `group` (not its scales)."
+    check_section(config, CONFIG_SCHEMA, "config", ("name", "experiment", "objective", "scales"))
+    objective = check_section(config["objective"], dict(metric=str, direction=str), "objective", ("metric", "direction"))
+    if objective["direction"] not in ("minimize", "maximize"):
+        raise ValueError(f"config key 'objective.direction' must be minimize or maximize, got {objective['direction']!r}")
+    metrics = config.get("metrics", {})
+    check_section(metrics, {label: str for label in metrics}, "metrics")
+    if "paper" in config:
+        paper = check_section(config["paper"], PAPER_SCHEMA, "paper", ("table", "match", "metric"))
+        if paper["metric"] not in metrics:
+            raise ValueError(f"config key 'paper.metric' must be one of the labels of 'metrics', got {paper['metric']!r}")
+    if "group" in config:
+        group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group",
+                              ("function", "benchmark"))
+        if ":" not in group["function"]:
+            raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
+    return config
 
 def check_config(config: dict, # a loaded config
                  nbs_path: str | Path = "nbs", # where experiment notebooks are found by name
@@ -280,19 +312,12 @@ def check_config(config: dict, # a loaded config
                 ) -> Path:
     "The experiment notebook of `config`, after checking the whole config (see above); raises naming the offending key."
     from gumbel_rao.experiments.scales import SCALES
-    check_section(config, CONFIG_SCHEMA, "config", ("name", "experiment", "objective", "scales"))
-    objective = check_section(config["objective"], dict(metric=str, direction=str), "objective", ("metric", "direction"))
-    if objective["direction"] not in ("minimize", "maximize"): raise ValueError(f"config key 'objective.direction' must be minimize or maximize, got {objective['direction']!r}")
-    for label, path in config.get("metrics", {}).items(): check_section({label: path}, {label: str}, "metrics")
-    paper = check_section(config.get("paper", dict(table=1, match={}, metric="")), dict(table=int, match=dict, metric=str, factor=(int, float)), "paper", ("table", "match", "metric"))
-    if "paper" in config and paper["metric"] not in config.get("metrics", {}): raise ValueError(f"config key 'paper.metric' must be one of the labels of 'metrics', got {paper['metric']!r}")
-    experiment = config["experiment"]
-    notebook = Path(config_dir) / experiment if experiment.endswith(".ipynb") else find_experiment(experiment, nbs_path)
+    experiment = check_top(config)["experiment"]
+    in_folder = experiment.endswith(".ipynb")
+    notebook = Path(config_dir) / experiment if in_folder else find_experiment(experiment, nbs_path)
     declared = notebook_parameters(notebook)
-    for scale, spec in check_section(config["scales"], {s: dict for s in SCALES}, "scales").items(): check_scale(spec, declared, f"scales.{scale}")
-    if "group" in config:
-        group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group", ("function", "benchmark"))
-        if ":" not in group["function"]: raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
+    for scale, spec in check_section(config["scales"], {s: dict for s in SCALES}, "scales").items():
+        check_scale(spec, declared, f"scales.{scale}")
     return notebook
 
 # %% ../../nbs/41_pipeline.config.ipynb #2dec0464
@@ -360,7 +385,8 @@ def n_draws(search: dict, # a scale's `search` section (or a block's, see `block
 def block_search(scale_search: dict | None, # the scale's `search` (None: none)
                  block: dict, # one block of `cells`
                 ) -> dict | None:
-    "The search of a block's cells: the scale's, with the block's `n_trials`, `n_trials_by` and added `space` (None: none)."
+    """The search of a block's cells: the scale's, with the block's `n_trials`, `n_trials_by` and added `space` (None:
+    none)."""
     own = block.get("search")
     if own is None: return scale_search
     base = scale_search or dict(n_trials=1, space={})

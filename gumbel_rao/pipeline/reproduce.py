@@ -19,20 +19,23 @@ __all__ = ['check_report', 'render', 'write_report', 'load_configs', 'cost_table
 # %% ../../nbs/48_pipeline.reproduce.ipynb #cc8cfc45
 def check_report(config: dict, # a sweep config
                 ) -> dict:
-    "The config's `report` section after checking it: `records` {name: path}, `figures` and `claims` (names in `FIGURES`, `CLAIMS`), `curve`."
+    """The config's `report` section after checking it: `records` {name: path}, `figures` and `claims` (names in
+    `FIGURES`, `CLAIMS`), `curve`."""
     from gumbel_rao.pipeline.config import check_section
     report = check_section(config.get("report", {}), dict(records=dict, figures=list, claims=list, curve=dict), "report")
     for name, path in report.get("records", {}).items(): check_section({name: path}, {name: str}, "report.records")
     for part, known in (("figures", FIGURES), ("claims", CLAIMS)):
         bad = [n for n in report.get(part, []) if n not in known]
         if bad: raise ValueError(f"config key 'report.{part}': unknown {bad[0]!r}; known: {sorted(known)}")
-    if "curve" in report: check_section(report["curve"], dict(y=str, label=str, caption=str, log=bool, all=bool), "report.curve", ("y",))
+    if "curve" in report:
+        check_section(report["curve"], dict(y=str, label=str, caption=str, log=bool, all=bool), "report.curve", ("y",))
     return report
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #abe6dbf2
 def render(folder: str | Path, # a report folder written by `collect`
           ) -> Path:
-    "Write `report.md`, its figures, `best.csv` (the selected configurations) and `claims.csv` from the data files of `folder` alone."
+    """Write `report.md`, its figures, `best.csv` (the selected configurations) and `claims.csv` from the data files of
+    `folder` alone."""
     import pandas as pd
     folder = Path(folder)
     data = ReportData.read(folder)
@@ -109,7 +112,8 @@ def _ours_heading(best, # from `best_per_cell`
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #c0a1b2e1
 def _checked(path: Path, config: dict, nbs_path, scale: str | None):
-    "`(path, config, notebook)` after checking `config` (and planning it at `scale`); 'skipped' if its notebook is not there yet."
+    """`(path, config, notebook)` after checking `config` (and planning it at `scale`); 'skipped' if its notebook is not
+    there yet."""
     experiment = str(config.get("experiment", ""))
     if not experiment.endswith(".ipynb"):
         try: find_experiment(experiment, nbs_path)
@@ -128,7 +132,8 @@ def load_configs(configs: str | Path = "configs", # folder of YAML configs
                 ) -> dict:
     """Every config in `configs`, each loaded and checked once: `{name: (path, config, notebook)}`, or `{name:
     "skipped"}` where its experiment notebook is not in `nbs_path` yet. A command hands this to `reproduce`."""
-    if not Path(configs).is_dir(): raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
+    if not Path(configs).is_dir():
+        raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
     loaded = {path: load_config(path) for path in sorted(Path(configs).glob("*.yaml"))}
     names = {str(config.get("name", path.stem)): path for path, config in loaded.items()}
     if not names: raise UsageError(f"no YAML config in {configs}; pass --configs DIR, a folder of YAML configs")
@@ -141,7 +146,8 @@ def cost_table(scale: str, # "smoke", "cpu" or "paper"
                configs: dict, # from `load_configs`: name -> (path, config, notebook) or "skipped"
                group: int = 1, # runs trained together (>1: priced alone and together)
               ):
-    "The measured cost of every config at `scale`, per device: runs priced, hours, runs not measured, and the files; with a total row."
+    """The measured cost of every config at `scale`, per device: runs priced, hours, runs not measured, and the files;
+    with a total row."""
     import pandas as pd
     from gumbel_rao.pipeline.cost import price_runs
     rows = []
