@@ -15,10 +15,10 @@ from .report import ReportData, best_per_cell, _read_csv
 __all__ = ['SMOKE', 'VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'FIG2_TITLES',
            'PLATEAU_NATS', 'CLAIMS', 'verdict', 'decide', 'cell_value', 'gr_beats_parts', 'table2_columns',
            'table2_gr_beats', 'table2_gs_best_binary', 'table2_trail', 'table2_k_saturates', 'table2_claims',
-           'accuracy_se', 'clip_reason', 'table1_claims', 'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_part',
-           'prop3_claims', 'fig2_variance', 'fig2_mse', 'first_reached', 'fig2_faster', 'fig2_claims', 'pd_concat',
-           'clip_row', 'clip_claims', 'sgd_claims', 'at_smoke_scale', 'report_claims', 'committed_claims',
-           'status_markdown']
+           'accuracy_se', 'clip_reason', 'table1_rescue_at', 'table1_rescue', 'table1_k', 'table1_claims',
+           'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_part', 'prop3_claims', 'fig2_variance', 'fig2_mse',
+           'first_reached', 'fig2_faster', 'fig2_claims', 'pd_concat', 'clip_row', 'clip_claims', 'sgd_claims',
+           'at_smoke_scale', 'report_claims', 'committed_claims', 'status_markdown']
 
 # %% ../../nbs/46_pipeline.claims.ipynb #183320a5
 SMOKE = "not enough data at smoke scale"   # a smoke run checks the pipeline: its numbers decide no claim
@@ -170,33 +170,57 @@ def _agreed(statuses: list) -> str:
     if not statuses: return "not run"
     return statuses[0] if len(set(statuses)) == 1 else "partly"
 
+def _accuracy(best, L: int):
+    "`acc(estimator, tau)`: the `(mean, se)` of the test accuracy of that cell at length `L`, or None."
+    return lambda est, t: cell_value(best, "test accuracy", estimator=est, max_len=L, tau=t)
+
+def _n_test(best) -> float: return float(best["test examples"].iloc[0]) if "test examples" in best else 1000.0
+
+def table1_rescue_at(best, # from `best_per_cell`
+                     L: int, # a length run
+                    ) -> tuple:
+    "`(line, parts)` at length `L` (2 s.e. decide each part), or `(None, {})` where a cell of the comparison is not run."
+    acc, n = _accuracy(best, L), _n_test(best)
+    st_low, st_high = acc("st-gs", 0.01), acc("st-gs", 1.0)
+    grs = [a for a in (acc(g, 0.01) for g in GRS) if a]
+    if not (st_low and st_high and grs): return None, {}
+    gr = max(a[0] for a in grs)
+    se = math.hypot(accuracy_se(st_low[0], n), accuracy_se(gr, n))
+    parts = {f"ST-GS collapses at τ = 0.01 (L ≤ {L})": st_high[0] - st_low[0] > 2 * se,
+             f"GR-MCK rescues it (L ≤ {L})": gr - st_low[0] > 2 * se}
+    line = (f"L ≤ {L}: ST-GS {100 * st_low[0]:.1f}% at τ = 0.01 against {100 * st_high[0]:.1f}% at τ = 1, "
+            f"best GR-MCK {100 * gr:.1f}% at τ = 0.01 (2 s.e. = {200 * se:.1f} points)")
+    return line, parts
+
+def table1_rescue(data: ReportData, best) -> dict:
+    "Table 1: ST-GS collapses at low temperature and GR-MCK rescues it, at each length run; a length not run: partly."
+    lengths = sorted({int(x) for x in best.max_len})
+    rows = [table1_rescue_at(best, L) for L in lengths]
+    lines = [line for line, _ in rows if line]
+    parts = {part: agrees for _, found in rows for part, agrees in found.items()}
+    parts.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
+    status, note = decide(parts, clip_reason(data)) if lines else ("not run", "")
+    title = "ST-GS collapses at low temperature and GR-MCK rescues it"
+    return verdict("table1.gr_rescues_low_tau", title, status, "; ".join(lines) or "no cell at τ = 0.01 and 1", note)
+
+def table1_k(data: ReportData, best) -> dict:
+    "Table 1: K matters little: at each length and temperature run, GR-MCK's accuracies over K within 2 s.e."
+    statuses, lines = [], []
+    for L in sorted({int(x) for x in best.max_len}):
+        acc, n = _accuracy(best, L), _n_test(best)
+        for t in (0.01, 0.1, 1.0):
+            ks = [a[0] for a in (acc(g, t) for g in GRS) if a]
+            if len(ks) < 2: continue
+            se = 2 * accuracy_se(sum(ks) / len(ks), n)
+            statuses.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
+            lines.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
+    spread = " (a temperature counts when its spread is within 2 s.e.)"
+    evidence = "; ".join(lines) + spread if lines else "fewer than two K"
+    return verdict("table1.k_matters_little", "K matters little", _agreed(statuses), evidence)
+
 def table1_claims(data: ReportData, best) -> list:
     "Verdicts of Table 1's claims on the lengths that were run."
-    out, lines_r, lines_k, parts_r, statuses_k = [], [], [], {}, []
-    lengths = sorted({int(x) for x in best.max_len})
-    for L in lengths:
-        acc = lambda est, t: cell_value(best, "test accuracy", estimator=est, max_len=L, tau=t)
-        n = float(best["test examples"].iloc[0]) if "test examples" in best else 1000.0
-        st_low, st_high = acc("st-gs", 0.01), acc("st-gs", 1.0)
-        grs = [a for a in (acc(g, 0.01) for g in ("gr-mc10", "gr-mc100", "gr-mc1000")) if a]
-        if st_low and st_high and grs:
-            gr = max(a[0] for a in grs)
-            se = math.hypot(accuracy_se(st_low[0], n), accuracy_se(gr, n))
-            collapse, rescue = st_high[0] - st_low[0] > 2 * se, gr - st_low[0] > 2 * se
-            parts_r.update({f"ST-GS collapses at τ = 0.01 (L ≤ {L})": collapse, f"GR-MCK rescues it (L ≤ {L})": rescue})
-            lines_r.append(f"L ≤ {L}: ST-GS {100 * st_low[0]:.1f}% at τ = 0.01 against {100 * st_high[0]:.1f}% at τ = 1, best GR-MCK {100 * gr:.1f}% at τ = 0.01 (2 s.e. = {200 * se:.1f} points)")
-        for t in (0.01, 0.1, 1.0):
-            ks = [a[0] for a in (acc(g, t) for g in ("gr-mc10", "gr-mc100", "gr-mc1000")) if a]
-            if len(ks) > 1:
-                se = 2 * accuracy_se(sum(ks) / len(ks), n)
-                statuses_k.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
-                lines_k.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
-    parts_r.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
-    rescue_status, rescue_note = decide(parts_r, clip_reason(data)) if lines_r else ("not run", "")
-    out.append(verdict("table1.gr_rescues_low_tau", "ST-GS collapses at low temperature and GR-MCK rescues it",
-                       rescue_status, "; ".join(lines_r) or "no cell at τ = 0.01 and 1", rescue_note))
-    out.append(verdict("table1.k_matters_little", "K matters little", _agreed(statuses_k), "; ".join(lines_k) + " (a temperature counts when its spread is within 2 s.e.)" if lines_k else "fewer than two K"))
-    return out
+    return [table1_rescue(data, best), table1_k(data, best)]
 
 # %% ../../nbs/46_pipeline.claims.ipynb #d8777e84
 def _taus(columns, prefix: str) -> list:

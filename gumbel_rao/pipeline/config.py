@@ -81,7 +81,8 @@ def check_section(section, # a mapping from the config
         if key not in schema:
             raise ValueError(f"unknown config key {where + '.' + str(key)!r}; allowed here: {sorted(schema)}")
         if not isinstance(value, schema[key]) or isinstance(value, bool) and bool not in _as_tuple(schema[key]):
-            raise ValueError(f"config key {where + '.' + key!r} has the wrong type {type(value).__name__}; expected {schema[key]}")
+            raise ValueError(f"config key {where + '.' + key!r} has the wrong type {type(value).__name__}; expected "
+                             f"{schema[key]}")
     missing = [k for k in required if k not in section]
     if missing: raise ValueError(f"config {where!r} lacks the required key {missing[0]!r}")
     return section
@@ -100,13 +101,15 @@ def check_knob(name: str, # a parameter name
     unknown estimator."""
     if name in SWEEP_OWNED: raise ValueError(f"config key {where!r}: {name!r} is set by the sweep, not by the config")
     if name not in declared:
-        raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has {sorted(declared)}")
+        raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has "
+                         f"{sorted(declared)}")
     try: default = ast.literal_eval(declared[name])
     except (ValueError, SyntaxError): default = None
     same = {int: (int,), float: (int, float), tuple: (tuple, list), list: (tuple, list), bool: (bool,), str: (str,)}
     if default is not None and value is not None and (not isinstance(value, same.get(type(default), (type(default),)))
                                                       or isinstance(value, bool) and not isinstance(default, bool)):
-        raise ValueError(f"config key {where!r} has the wrong type {type(value).__name__}; the notebook's default is {declared[name]}")
+        raise ValueError(f"config key {where!r} has the wrong type {type(value).__name__}; the notebook's default is "
+                         f"{declared[name]}")
     if re.search(r"estimators?$", name) and value not in (None, "auto"):
         bad = [v for v in (value if isinstance(value, (list, tuple)) else [value]) if not is_estimator(v)]
         if bad: raise ValueError(f"config key {where!r}: unknown estimator {bad[0]!r}")
@@ -258,7 +261,8 @@ def check_final(final: dict, # a scale's `final`
         raise ValueError(f"config key {where} needs 'params' (evaluate the best runs) or 'seeds' (train it again)")
     if "seeds" in final: check_seeds(final["seeds"], f"{where}.seeds")
     elif "resume_from" not in declared:
-        raise ValueError(f"config key {where}: the notebook has no parameter 'resume_from' to start from a finished run")
+        raise ValueError(f"config key {where}: the notebook has no parameter 'resume_from' to start from a finished "
+                         "run")
     check_params(final.get("params", {}), declared, f"{where}.params")
     return final
 
@@ -292,13 +296,15 @@ def check_top(config: dict, # a loaded config
     check_section(config, CONFIG_SCHEMA, "config", ("name", "experiment", "objective", "scales"))
     objective = check_section(config["objective"], dict(metric=str, direction=str), "objective", ("metric", "direction"))
     if objective["direction"] not in ("minimize", "maximize"):
-        raise ValueError(f"config key 'objective.direction' must be minimize or maximize, got {objective['direction']!r}")
+        raise ValueError("config key 'objective.direction' must be minimize or maximize, got "
+                         f"{objective['direction']!r}")
     metrics = config.get("metrics", {})
     check_section(metrics, {label: str for label in metrics}, "metrics")
     if "paper" in config:
         paper = check_section(config["paper"], PAPER_SCHEMA, "paper", ("table", "match", "metric"))
         if paper["metric"] not in metrics:
-            raise ValueError(f"config key 'paper.metric' must be one of the labels of 'metrics', got {paper['metric']!r}")
+            raise ValueError("config key 'paper.metric' must be one of the labels of 'metrics', got "
+                             f"{paper['metric']!r}")
     if "group" in config:
         group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group",
                               ("function", "benchmark"))

@@ -162,7 +162,8 @@ def metric_value(metrics: dict, # a run's metrics.json
     value = metrics
     for part in path.split("/"):
         if not isinstance(value, dict) or part not in value:
-            raise KeyError(f"metrics.json has no {path!r} (no {part!r}; keys there: {sorted(value)[:20] if isinstance(value, dict) else type(value).__name__})")
+            raise KeyError(f"metrics.json has no {path!r} (no {part!r}; keys there: "
+                           f"{sorted(value)[:20] if isinstance(value, dict) else type(value).__name__})")
         value = value[part]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"metrics.json {path!r} is {value!r}, not a finite number")
