@@ -65,7 +65,8 @@ def _cmd_run(args):
 def _group(text: str):
     "`--group`: 'auto' or a positive integer."
     if text == "auto": return text
-    if not text.isdigit() or int(text) < 1: raise argparse.ArgumentTypeError(f"expected auto or an integer >= 1, got {text!r}")
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"expected auto or an integer >= 1, got {text!r}")
     return int(text)
 
 def _cmd_sweep(args):
@@ -76,7 +77,8 @@ def _cmd_sweep(args):
         plan_runs(config, args.scale)
     summary = sweep(config, args.scale, args.out, args.storage, args.workers, args.scheduler, args.dry_run,
                     heartbeat_interval=args.heartbeat, retry_failed=args.retry_failed, group=args.group, notebook=notebook)
-    if not args.dry_run: print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
+    if not args.dry_run:
+        print(f"{summary['complete']} of {summary['runs']} runs complete, {summary['failed']} failed; store and runs in {summary['sweep_dir']}")
     return 1 if summary["failed"] else 0
 
 def _cmd_report(args):
@@ -86,36 +88,17 @@ def _cmd_report(args):
                          "give the folder that `gumbel-rao sweep` printed")
     with user_input():
         config = args.config and Path(args.config if args.config.endswith(".yaml") else Path(default_dir("configs")) / f"{args.config}.yaml")
-        if config and not config.is_file(): raise UsageError(f"no config {config}; give a YAML file or the name of a config in configs/")
+        if config and not config.is_file():
+            raise UsageError(f"no config {config}; give a YAML file or the name of a config in configs/")
     print(f"wrote {write_report(args.sweep_dir, args.out, config)}")
     return 0
 
 # %% ../nbs/50_cli.ipynb #6b5e45b1
-def _check_configs(configs: Path, nbs, only: list | None, scale: str):
-    "Check every config that `reproduce` would run, as `reproduce` does, and the names in `only`."
-    from gumbel_rao.pipeline.runner import find_experiment
-    from gumbel_rao.pipeline.config import load_config, check_config, plan_runs
-    if not configs.is_dir(): raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
-    loaded = {path: load_config(path) for path in sorted(configs.glob("*.yaml"))}
-    names = {str(config.get("name", path.stem)): path for path, config in loaded.items()}
-    unknown = [name for name in only or [] if name not in names]
-    if unknown or not names:
-        raise UsageError(f"no config named {unknown[0]} in {configs}; the configs there: {', '.join(names)}" if unknown
-                         else f"no YAML config in {configs}; pass --configs DIR, a folder of YAML configs")
-    for name, path in names.items():
-        config, experiment = loaded[path], str(loaded[path].get("experiment", ""))
-        if only and name not in only: continue
-        if not experiment.endswith(".ipynb"):
-            try: find_experiment(experiment, nbs)
-            except ValueError: continue   # `reproduce` skips it, saying so
-        try: check_config(config, nbs, path.parent); plan_runs(config, scale)
-        except ValueError as e: raise UsageError(f"{path}: {e}") from None
-
 def _cmd_reproduce(args):
-    from gumbel_rao.pipeline.reproduce import reproduce
-    with user_input():
-        configs, nbs = Path(args.configs or default_dir("configs")), args.nbs or default_dir("nbs")
-        _check_configs(configs, nbs, args.only, args.scale)
+    from gumbel_rao.pipeline.reproduce import reproduce, load_configs
+    with user_input():   # every config loaded and checked once, before anything runs
+        nbs = args.nbs or default_dir("nbs")
+        configs = load_configs(Path(args.configs or default_dir("configs")), nbs, args.only, args.scale)
     results = reproduce(args.scale, configs, args.out, args.reports, nbs, args.only, workers=args.workers,
                         scheduler=args.scheduler, storage=args.storage, dry_run=args.dry_run, heartbeat_interval=args.heartbeat,
                         retry_failed=args.retry_failed, group=args.group)

@@ -137,3 +137,30 @@ def test_config_reads_scientific_notation_as_numbers(where, tmp_path):
     if where == "search space": assert len(xs) == 4 and all(isinstance(x, float) and 1e-3 <= x <= 1e-1 for x in xs)
     run = gumbel_rao("sweep", path, "--dry-run")
     assert run.returncode == 0 and f"{len(runs)} runs in " in run.stdout, run.stderr[-3000:]
+
+
+BLOCKS = """
+- {arity: [16, 2], batch_size: [20], estimator: [gs, st-gs, gr-mc10]}
+- {arity: [16], batch_size: [200], estimator: [st-gs], search: {n_trials: 3}}
+- {arity: [16], batch_size: [20], estimator: [reinmax-cv], search: {space: {momentum: {low: 0.1, high: 1.0}}}}
+"""
+
+
+def test_cells_in_blocks_plan_and_price(tmp_path):
+    "A scale's cells as a list of blocks (its own draws count, its own searched knob) plans and prices with --dry-run."
+    import yaml
+    config = yaml.safe_load((ROOT / "configs" / "vae.yaml").read_text())
+    config["scales"]["cpu"]["cells"] = yaml.safe_load(BLOCKS)
+    path = tmp_path / "blocks.yaml"
+    path.write_text(yaml.safe_dump(config))
+    runs = plan_runs(load_config(path), "cpu")
+    per_cell = {}
+    for r in runs: per_cell.setdefault(tuple(r["cell"].values()), []).append(r)
+    assert [len(v) for v in per_cell.values()] == [5, 5, 5, 5, 5, 5, 3, 5]   # the batch-200 block: its own 3 draws
+    assert all("momentum" in r["point"] for r in per_cell[(16, 20, "reinmax-cv")])
+    run = gumbel_rao("sweep", path, "--scale", "cpu", "--dry-run")
+    assert run.returncode == 0 and f"{len(runs)} runs in " in run.stdout, run.stderr[-3000:]
+    path.write_text(yaml.safe_dump({**config, "scales": {"cpu": {**config["scales"]["cpu"], "cells": yaml.safe_load(
+        BLOCKS)[:2] + [{"arity": [16], "batch_size": [200], "estimator": ["st-gs", "gs"]}]}}}))
+    assert_one_line_error(gumbel_rao("sweep", path, "--scale", "cpu", "--dry-run"),
+                          "scales.cpu.cells[1] and scales.cpu.cells[2] both plan the cell")

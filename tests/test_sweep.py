@@ -183,13 +183,15 @@ def test_a_store_without_fingerprints_resumes_run_by_run(tmp_path):
 @pytest.mark.parametrize("sweep_json", sorted((ROOT / "results" / "sweeps").glob("*/*/sweep.json")),
                          ids=lambda p: f"{p.parent.parent.name}/{p.parent.name}")
 def test_committed_stores_match_their_plan(sweep_json, tmp_path):
-    "Every committed store (written before fingerprints) is taken as its own config's, run by run."
+    "Every committed store (written before fingerprints) is taken as its own config's, run by run, also in blocks."
     import json, shutil
     from gumbel_rao.pipeline.config import plan_runs
     from gumbel_rao.pipeline.store import changed_runs
     shutil.copy(sweep_json.parent / "store.db", tmp_path / "store.db")
     info = json.loads(sweep_json.read_text())
-    assert changed_runs(open_storage(f"sqlite:///{tmp_path / 'store.db'}"), plan_runs(info["config"], info["scale"])) == []
+    plan = plan_runs(info["config"], info["scale"])
+    assert changed_runs(open_storage(f"sqlite:///{tmp_path / 'store.db'}"), plan) == []
+    assert plan_runs(_as_blocks(info["config"]), info["scale"]) == plan   # and so when its cells become a list of one block
 
 
 def test_a_relative_store_url_means_the_same_from_any_folder(tmp_path, monkeypatch):
@@ -208,3 +210,30 @@ def test_cells_that_would_share_a_run_folder_are_refused():
                   scales=dict(smoke=dict(cells=dict(note=["a b", "a_b"]))))
     with pytest.raises(ValueError, match="'c/smoke/note=a b' and 'c/smoke/note=a_b' would share the run folder"):
         plan_runs(config, "smoke")
+
+
+def _as_blocks(config):
+    "`config` with each scale's one mapping of cells as a list holding only that mapping (the first block)."
+    scales = {s: {**spec, "cells": [spec.get("cells", {})]} for s, spec in config["scales"].items()}
+    return {**config, "scales": scales}
+
+
+PLANS = ROOT / "tests" / "plans_of_configs.json"   # each committed config's plan, per scale, before blocks of cells
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "configs").glob("*.yaml")), ids=lambda p: p.stem)
+def test_committed_configs_plan_what_they_planned(path):
+    """Every committed config plans the runs it planned before blocks of cells (study, key and fingerprint, in order),
+    and so does its cells written as a list of one block."""
+    import hashlib, json
+    from gumbel_rao.pipeline.config import load_checked, plan_runs
+    config, _ = load_checked(path, ROOT / "nbs")
+    before = json.loads(PLANS.read_text())[path.name]
+    for scale in config["scales"]:
+        plan = plan_runs(config, scale)
+        assert plan_runs(_as_blocks(config), scale) == plan
+        if hashlib.sha256(path.read_bytes()).hexdigest() != before["sha256"]: continue   # edited since: blocks only
+        rows = [[r["study"], r["key"], r["fingerprint"]] for r in plan]
+        digest = hashlib.sha256(json.dumps(rows).encode()).hexdigest()
+        assert (len(rows), digest) == (before["plans"][scale]["runs"], before["plans"][scale]["sha256"]), scale
+

@@ -7,18 +7,22 @@ from __future__ import annotations
 import math
 from pathlib import Path
 from .cost import _same
+from .config import cell_axes
 from .report import ReportData, best_per_cell, _read_csv
 
 
 # %% auto #0
-__all__ = ['VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'PLATEAU_NATS', 'CLAIMS', 'verdict',
-           'decide', 'cell_value', 'gr_beats_parts', 'table2_columns', 'table2_gr_beats', 'table2_gs_best_binary',
-           'table2_trail', 'table2_k_saturates', 'table2_claims', 'accuracy_se', 'clip_reason', 'table1_claims',
-           'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_claims', 'fig2_claims', 'pd_concat', 'clip_claims',
-           'sgd_claims', 'report_claims', 'committed_claims', 'status_markdown']
+__all__ = ['SMOKE', 'VERDICTS', 'MARGIN_NATS', 'PAPER_BATCHES', 'GRS', 'PAPER_LENGTHS', 'FIG1_TITLES', 'FIG2_TITLES',
+           'PLATEAU_NATS', 'CLAIMS', 'verdict', 'decide', 'cell_value', 'gr_beats_parts', 'table2_columns',
+           'table2_gr_beats', 'table2_gs_best_binary', 'table2_trail', 'table2_k_saturates', 'table2_claims',
+           'accuracy_se', 'clip_reason', 'table1_rescue_at', 'table1_rescue', 'table1_k', 'table1_claims',
+           'fig1_claims', 'props12_claims', 'prop3_fits', 'prop3_part', 'prop3_claims', 'fig2_variance', 'fig2_mse',
+           'first_reached', 'fig2_faster', 'fig2_claims', 'pd_concat', 'clip_row', 'clip_claims', 'sgd_claims',
+           'at_smoke_scale', 'report_claims', 'committed_claims', 'status_markdown']
 
 # %% ../../nbs/46_pipeline.claims.ipynb #183320a5
-VERDICTS = ("holds", "partly", "does not hold", "not run")
+SMOKE = "not enough data at smoke scale"   # a smoke run checks the pipeline: its numbers decide no claim
+VERDICTS = ("holds", "partly", "does not hold", "not run", SMOKE)
 
 def verdict(claim: str, # a short id, e.g. "table2.gr_beats_st_gs"
             title: str, # what the paper claims, in a few words
@@ -35,7 +39,8 @@ def verdict(claim: str, # a short id, e.g. "table2.gr_beats_st_gs"
 def decide(parts: dict, # a part of the claim -> True (measured, agrees), False (measured, contradicts), None (not measured)
            why: str = "", # the reason a contradiction has, if known (e.g. "clipped at 5, see the ablation")
           ) -> tuple:
-    "`(status, note)`: the verdict of a claim from its parts, and the parts it names (contradicting, else not measured)."
+    """`(status, note)`: the verdict of a claim from its parts, and the parts it names (contradicting, else not
+    measured)."""
     against = [part for part, agrees in parts.items() if agrees is False]
     missing = [part for part, agrees in parts.items() if agrees is None]
     if len(missing) == len(parts): return "not run", "; ".join(missing)
@@ -77,10 +82,12 @@ def _nanmin(xs) -> float: return min((x for x in xs if not math.isnan(x)), defau
 def _graded(flags: list) -> str:
     "The verdict of a claim checked in several places: every place agrees, some, none, or none measured."
     if not flags: return "not run"
-    return "holds" if all(flags) else "partly" if any(flags) else "does not hold"
+    if all(flags): return "holds"
+    return "partly" if any(flags) else "does not hold"
 
 def table2_columns(data: ReportData, best) -> tuple:
-    "`(columns, value)`: Table 2's (arity, batch) columns run, highest arity first; `value(estimator, a, b)`, NaN if not run."
+    """`(columns, value)`: Table 2's (arity, batch) columns run, highest arity first; `value(estimator, a, b)`, NaN if
+    not run."""
     metric = data.config["paper"]["metric"]
     columns = sorted({(int(a), int(b)) for a, b in zip(best.arity, best.batch_size)}, key=lambda c: (-c[0], c[1]))
     def value(est, a, b): return (cell_value(best, metric, estimator=est, arity=a, batch_size=b) or (math.nan,))[0]
@@ -104,7 +111,7 @@ def table2_gs_best_binary(data: ReportData, best) -> dict:
     binary, names = [c for c in columns if c[0] == 2], sorted(set(best.estimator))
     if not binary or "gs" not in names:
         return verdict("table2.gs_best_binary", title, "not run", "no arity-2 column with GS")
-    planned = data.config["scales"][data.scale].get("cells", {}).get("estimator", names)
+    planned = cell_axes(data.config["scales"][data.scale]).get("estimator", names)
     gaps = {c: value("gs", *c) - _nanmin(value(e, *c) for e in names if e != "gs") for c in binary}
     missing = {c: [e.upper() for e in planned if math.isnan(value(e, *c))] for c in binary}
     if all(math.isnan(g) for g in gaps.values()): return verdict("table2.gs_best_binary", title, "not run", "GS alone")
@@ -158,34 +165,62 @@ def clip_reason(data: ReportData) -> str:
     clip = data.config["scales"][data.scale].get("params", {}).get("clip", 0)
     return f"clipped at {clip:g}, see the ablation" if clip else ""
 
+def _agreed(statuses: list) -> str:
+    "One verdict from the verdicts of several places: theirs where they agree, else partly (none: not run)."
+    if not statuses: return "not run"
+    return statuses[0] if len(set(statuses)) == 1 else "partly"
+
+def _accuracy(best, L: int):
+    "`acc(estimator, tau)`: the `(mean, se)` of the test accuracy of that cell at length `L`, or None."
+    return lambda est, t: cell_value(best, "test accuracy", estimator=est, max_len=L, tau=t)
+
+def _n_test(best) -> float: return float(best["test examples"].iloc[0]) if "test examples" in best else 1000.0
+
+def table1_rescue_at(best, # from `best_per_cell`
+                     L: int, # a length run
+                    ) -> tuple:
+    "`(line, parts)` at length `L` (2 s.e. decide each part), or `(None, {})` where a cell of the comparison is not run."
+    acc, n = _accuracy(best, L), _n_test(best)
+    st_low, st_high = acc("st-gs", 0.01), acc("st-gs", 1.0)
+    grs = [a for a in (acc(g, 0.01) for g in GRS) if a]
+    if not (st_low and st_high and grs): return None, {}
+    gr = max(a[0] for a in grs)
+    se = math.hypot(accuracy_se(st_low[0], n), accuracy_se(gr, n))
+    parts = {f"ST-GS collapses at τ = 0.01 (L ≤ {L})": st_high[0] - st_low[0] > 2 * se,
+             f"GR-MCK rescues it (L ≤ {L})": gr - st_low[0] > 2 * se}
+    line = (f"L ≤ {L}: ST-GS {100 * st_low[0]:.1f}% at τ = 0.01 against {100 * st_high[0]:.1f}% at τ = 1, "
+            f"best GR-MCK {100 * gr:.1f}% at τ = 0.01 (2 s.e. = {200 * se:.1f} points)")
+    return line, parts
+
+def table1_rescue(data: ReportData, best) -> dict:
+    "Table 1: ST-GS collapses at low temperature and GR-MCK rescues it, at each length run; a length not run: partly."
+    lengths = sorted({int(x) for x in best.max_len})
+    rows = [table1_rescue_at(best, L) for L in lengths]
+    lines = [line for line, _ in rows if line]
+    parts = {part: agrees for _, found in rows for part, agrees in found.items()}
+    parts.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
+    status, note = decide(parts, clip_reason(data)) if lines else ("not run", "")
+    title = "ST-GS collapses at low temperature and GR-MCK rescues it"
+    return verdict("table1.gr_rescues_low_tau", title, status, "; ".join(lines) or "no cell at τ = 0.01 and 1", note)
+
+def table1_k(data: ReportData, best) -> dict:
+    "Table 1: K matters little: at each length and temperature run, GR-MCK's accuracies over K within 2 s.e."
+    statuses, lines = [], []
+    for L in sorted({int(x) for x in best.max_len}):
+        acc, n = _accuracy(best, L), _n_test(best)
+        for t in (0.01, 0.1, 1.0):
+            ks = [a[0] for a in (acc(g, t) for g in GRS) if a]
+            if len(ks) < 2: continue
+            se = 2 * accuracy_se(sum(ks) / len(ks), n)
+            statuses.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
+            lines.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
+    spread = " (a temperature counts when its spread is within 2 s.e.)"
+    evidence = "; ".join(lines) + spread if lines else "fewer than two K"
+    return verdict("table1.k_matters_little", "K matters little", _agreed(statuses), evidence)
+
 def table1_claims(data: ReportData, best) -> list:
     "Verdicts of Table 1's claims on the lengths that were run."
-    out, lines_r, lines_k, parts_r, statuses_k = [], [], [], {}, []
-    lengths = sorted({int(x) for x in best.max_len})
-    for L in lengths:
-        acc = lambda est, t: cell_value(best, "test accuracy", estimator=est, max_len=L, tau=t)
-        n = float(best["test examples"].iloc[0]) if "test examples" in best else 1000.0
-        st_low, st_high = acc("st-gs", 0.01), acc("st-gs", 1.0)
-        grs = [a for a in (acc(g, 0.01) for g in ("gr-mc10", "gr-mc100", "gr-mc1000")) if a]
-        if st_low and st_high and grs:
-            gr = max(a[0] for a in grs)
-            se = math.hypot(accuracy_se(st_low[0], n), accuracy_se(gr, n))
-            collapse, rescue = st_high[0] - st_low[0] > 2 * se, gr - st_low[0] > 2 * se
-            parts_r.update({f"ST-GS collapses at τ = 0.01 (L ≤ {L})": collapse, f"GR-MCK rescues it (L ≤ {L})": rescue})
-            lines_r.append(f"L ≤ {L}: ST-GS {100 * st_low[0]:.1f}% at τ = 0.01 against {100 * st_high[0]:.1f}% at τ = 1, best GR-MCK {100 * gr:.1f}% at τ = 0.01 (2 s.e. = {200 * se:.1f} points)")
-        for t in (0.01, 0.1, 1.0):
-            ks = [a[0] for a in (acc(g, t) for g in ("gr-mc10", "gr-mc100", "gr-mc1000")) if a]
-            if len(ks) > 1:
-                se = 2 * accuracy_se(sum(ks) / len(ks), n)
-                statuses_k.append("holds" if max(ks) - min(ks) < 2 * se else "does not hold")
-                lines_k.append(f"L ≤ {L}, τ = {t}: GR-MCK from {100 * min(ks):.1f}% to {100 * max(ks):.1f}%")
-    combine = lambda s: "not run" if not s else s[0] if len(set(s)) == 1 else "partly"
-    parts_r.update({f"L ≤ {L}": None for L in PAPER_LENGTHS if L not in lengths})
-    rescue_status, rescue_note = decide(parts_r, clip_reason(data)) if lines_r else ("not run", "")
-    out.append(verdict("table1.gr_rescues_low_tau", "ST-GS collapses at low temperature and GR-MCK rescues it",
-                       rescue_status, "; ".join(lines_r) or "no cell at τ = 0.01 and 1", rescue_note))
-    out.append(verdict("table1.k_matters_little", "K matters little", combine(statuses_k), "; ".join(lines_k) + " (a temperature counts when its spread is within 2 s.e.)" if lines_k else "fewer than two K"))
-    return out
+    return [table1_rescue(data, best), table1_k(data, best)]
 
 # %% ../../nbs/46_pipeline.claims.ipynb #d8777e84
 def _taus(columns, prefix: str) -> list:
@@ -196,15 +231,17 @@ def fig1_claims(data: ReportData, best) -> list:
     "Verdicts of Fig. 1's claims from the toy's improvement per temperature and region (mean over seeds)."
     runs = data.runs[data.runs.state == "complete"]
     taus = _taus(runs.columns, "improvement τ=")
-    if not len(runs) or not taus: return [verdict(f"fig1.{c}", t, "not run", "no toy run") for c, t in FIG1_TITLES.items()]
+    if not len(runs) or not taus:
+        return [verdict(f"fig1.{c}", t, "not run", "no toy run") for c, t in FIG1_TITLES.items()]
     col = lambda name, t: runs[f"{name} τ={t:g}"].mean()
     share, neg = {t: col("share GR lower", t) for t in taus}, {t: runs[f"significantly negative τ={t:g}"].max() for t in taus}
-    status = "holds" if all(s >= 0.95 for s in share.values()) and not any(neg.values()) else "partly" if all(s > 0.5 for s in share.values()) else "does not hold"
+    status = "partly" if all(s > 0.5 for s in share.values()) else "does not hold"
+    if all(s >= 0.95 for s in share.values()) and not any(neg.values()): status = "holds"
     out = [verdict("fig1.positive", FIG1_TITLES["positive"], status, "; ".join(
         f"τ = {t:g}: GR lower at {100 * share[t]:.1f}% of points, {int(neg[t])} significantly higher" for t in taus))]
     region = {t: (col("corners", t), col("edges", t), col("centre", t)) for t in taus}
     ok = [c > m and e > m for c, e, m in region.values()]
-    out.append(verdict("fig1.corners_edges", FIG1_TITLES["corners_edges"], "holds" if all(ok) else "partly" if any(ok) else "does not hold",
+    out.append(verdict("fig1.corners_edges", FIG1_TITLES["corners_edges"], _graded(ok),
                        "; ".join(f"τ = {t:g}: corners {c:.2f}, edges {e:.2f}, centre {m:.2f}" for t, (c, e, m) in region.items())))
     mean = [col("improvement", t) for t in taus]
     falling = all(a > b for a, b in zip(mean, mean[1:]))
@@ -229,7 +266,9 @@ def props12_claims(data: ReportData, best) -> list:
 
 # %% ../../nbs/46_pipeline.claims.ipynb #df40b1df
 def prop3_fits(data: ReportData) -> list:
-    "Prop. 3's fit `a/(BK) + b/B` for each run that measured it (`prop3` records): the fit, its largest residual in standard errors (`max_z`), and per B the K beyond which more samples stop paying (`k_enough`: the smallest K whose variance is within 2 s.e. of the largest K's)."
+    """Prop. 3's fit `a/(BK) + b/B` for each run that measured it (`prop3` records): the fit, its largest residual in
+    standard errors (`max_z`), and per B the K beyond which more samples stop paying (`k_enough`: the smallest K
+    whose variance is within 2 s.e. of the largest K's)."""
     from gumbel_rao.experiments.vae import fit_minibatch_variance
     rec, out = data.records.get("prop3"), []
     if rec is None or not len(rec): return out
@@ -243,66 +282,107 @@ def prop3_fits(data: ReportData) -> list:
         out.append(dict(study=study, run=run, **fit, max_z=max(z), k_enough=enough))
     return out
 
+def prop3_part(fit: dict, # one model's fit (`prop3_fits`)
+              ) -> bool | None:
+    "Whether one model agrees with Prop. 3: None when a or b is within 4 s.e. of 0, else whether it fits within 4 s.e."
+    resolved = fit["a"] > 4 * fit["a_se"] and fit["b"] > 4 * fit["b_se"]
+    return fit["max_z"] <= 4 if resolved else None
+
 def prop3_claims(data: ReportData, best) -> list:
     "Prop. 3: the minibatch variance is a/(BK) + b/B, so K pays most at small B and saturates beyond K ≈ a/b."
     fits, title = prop3_fits(data), "the minibatch variance is a/(BK) + b/B: gains largest at small B, saturating in K"
     if not fits: return [verdict("prop3.fit", title, "not run", "no Prop. 3 measurement")]
-    good = [f["a"] > 4 * f["a_se"] and f["b"] > 4 * f["b_se"] and f["max_z"] <= 4 for f in fits]
+    parts = {f"the fit of {f['study'].split('/')[-1]} {f['run']}": prop3_part(f) for f in fits}
+    status, note = decide(parts)
+    fitting = sum(p is True for p in parts.values())
     ks = sorted(f["k_balance"] for f in fits)
-    enough = fits[0]["k_enough"]
-    return [verdict("prop3.fit", title, "holds" if all(good) else "partly" if any(good) else "does not hold",
-                    f"{sum(good)} of {len(fits)} trained models fit within 4 s.e. at every (B, K) with a, b > 4 s.e.; a/b from {ks[0]:.2g} "
-                    f"to {ks[-1]:.2g} (median {ks[len(ks) // 2]:.2g}); more samples stop paying beyond K = "
-                    + ", ".join(f"{k} at B = {b}" for b, k in enough.items()) + f" ({fits[0]['study'].split('/')[-1]})")]
+    enough = ", ".join(f"{k} at B = {b}" for b, k in fits[0]["k_enough"].items())
+    evidence = (f"{fitting} of {len(fits)} trained models fit within 4 s.e. at every (B, K) with a, b > 4 s.e.; a/b from "
+                f"{ks[0]:.2g} to {ks[-1]:.2g} (median {ks[len(ks) // 2]:.2g}); more samples stop paying beyond K = "
+                f"{enough} ({fits[0]['study'].split('/')[-1]})")
+    return [verdict("prop3.fit", title, status, evidence, note)]
 
 # %% ../../nbs/46_pipeline.claims.ipynb #15ae7de2
 def _best_runs(data: ReportData, best) -> dict:
     "cell (tuple of its knob values) -> the run keys of its best configuration (search stage)."
-    return {tuple(r[k] for k in data.cell_keys): [f"{r['tag']}-seed{s}" for s in sorted(set(data.runs[data.runs.study == r["study"]].seed))]
+    seeds = lambda study: sorted(set(data.runs[data.runs.study == study].seed))
+    return {tuple(r[k] for k in data.cell_keys): [f"{r['tag']}-seed{s}" for s in seeds(r["study"])]
             for r in best.to_dict("records")}
 
-def fig2_claims(data: ReportData, best) -> list:
-    "Fig. 2: (a) GR-MCK's gradient variance below ST-GS's along training, (b) its MSE below over τ, (c) thresholds reached sooner."
-    from gumbel_rao.experiments.vae import PRESETS
-    out, curves, mse = [], data.records.get("curves"), data.records.get("mse_tau")
-    titles = dict(variance="GR-MCK's gradient variance is below ST-GS's along training", mse="GR-MC1000's MSE is below ST-GS's at every τ",
-                  faster="GR-MCK reaches validation thresholds in fewer iterations")
+FIG2_TITLES = dict(variance="GR-MCK's gradient variance is below ST-GS's along training",
+                   mse="GR-MC1000's MSE is below ST-GS's at every τ",
+                   faster="GR-MCK reaches validation thresholds in fewer iterations")
+
+def fig2_variance(data: ReportData, best) -> dict:
+    "Fig. 2 (a): GR-MCK's gradient variance below ST-GS's along training, in standard errors of their difference."
+    curves, title = data.records.get("curves"), FIG2_TITLES["variance"]
     cols = [c for c in (curves.columns if curves is not None else []) if c.startswith("trace_var/gr-mc") and not c.endswith("_se")]
-    if not cols: out.append(verdict("fig2.variance", titles["variance"], "not run", "no variance measured along training"))
-    else:
-        z = pd_concat([(curves[c] - curves["trace_var/st-gs"]) / (curves[c + "_se"] ** 2 + curves["trace_var/st-gs_se"] ** 2) ** 0.5 for c in cols]).dropna()
-        ratio = pd_concat([curves["trace_var/st-gs"] / curves[c] for c in cols]).dropna()
-        out.append(verdict("fig2.variance", titles["variance"], "holds" if (z < -4).mean() > 0.9 and not (z > 4).any() else "partly" if (z < 0).mean() > 0.5 else "does not hold",
-                           f"{len(z)} measurements: lower by more than 4 s.e. in {int((z < -4).sum())}, higher in {int((z > 4).sum())}; ST-GS / GR-MCK trace ratio {ratio.min():.2f}-{ratio.max():.2f}"))
-    if mse is None or not len(mse): out.append(verdict("fig2.mse", titles["mse"], "not run", "no MSE measured against τ"))
-    else:
-        avg = mse[mse.mse > 0].assign(log_mse=lambda d: d.mse.map(math.log10)).groupby(["estimator", "tau"]).log_mse.mean()
-        best_tau = {e: avg[e].idxmin() for e in ("st-gs", "gr-mc1000") if e in avg.index.get_level_values(0)}
-        lower = [(avg["gr-mc1000"][t] < avg["st-gs"][t]) for t in avg["st-gs"].index if t in avg["gr-mc1000"].index] if len(best_tau) == 2 else []
-        status = "not run" if not lower else "holds" if all(lower) else "partly" if any(lower) else "does not hold"
-        out.append(verdict("fig2.mse", titles["mse"], status, f"GR-MC1000 lower at {sum(lower)} of {len(lower)} temperatures (mean log10 MSE over {mse.run.nunique()} models); best mean τ: " +
-                           ", ".join(f"{e.upper()} {t:g}" for e, t in best_tau.items()) + " (paper: ST-GS 0.65, GR-MC1000 0.35)"))
-    if curves is None or not len(curves): out.append(verdict("fig2.faster", titles["faster"], "not run", "no validation curves")); return out
-    thresholds, lines, statuses = PRESETS[data.scale]["thresholds"], [], []
-    for cell, keys in _best_runs(data, best).items():
+    if not cols: return verdict("fig2.variance", title, "not run", "no variance measured along training")
+    st, st_se = curves["trace_var/st-gs"], curves["trace_var/st-gs_se"]
+    z = pd_concat([(curves[c] - st) / (curves[c + "_se"] ** 2 + st_se ** 2) ** 0.5 for c in cols]).dropna()
+    ratio = pd_concat([st / curves[c] for c in cols]).dropna()
+    lower, higher = int((z < -4).sum()), int((z > 4).sum())
+    resolved = None if (z < 0).mean() > 0.5 else False   # None: below, not resolved
+    if lower > 0.9 * len(z): resolved = True
+    parts = {"never above by more than 4 s.e.": higher == 0, "below by more than 4 s.e. in 90% of measurements": resolved}
+    status, note = decide(parts)
+    evidence = (f"{len(z)} measurements: lower by more than 4 s.e. in {lower}, higher in {higher}; "
+                f"ST-GS / GR-MCK trace ratio {ratio.min():.2f}-{ratio.max():.2f}")
+    return verdict("fig2.variance", title, status, evidence, note)
+
+def fig2_mse(data: ReportData, best) -> dict:
+    "Fig. 2 (b): GR-MC1000's MSE below ST-GS's at every τ (mean log10 MSE over the selected models)."
+    mse, title = data.records.get("mse_tau"), FIG2_TITLES["mse"]
+    if mse is None or not len(mse): return verdict("fig2.mse", title, "not run", "no MSE measured against τ")
+    logs = mse[mse.mse > 0].assign(log_mse=lambda d: d.mse.map(math.log10))
+    avg = logs.groupby(["estimator", "tau"]).log_mse.mean()
+    run = set(avg.index.get_level_values(0))
+    if not {"st-gs", "gr-mc1000"} <= run:
+        return verdict("fig2.mse", title, "not run", "ST-GS or GR-MC1000 not measured")
+    taus = sorted(set(avg["st-gs"].index) | set(avg["gr-mc1000"].index))
+    both = lambda t: t in avg["st-gs"].index and t in avg["gr-mc1000"].index
+    parts = {f"τ = {t:g}": bool(avg["gr-mc1000"][t] < avg["st-gs"][t]) if both(t) else None for t in taus}
+    status, note = decide(parts)
+    best_tau = ", ".join(f"{e.upper()} {avg[e].idxmin():g}" for e in ("st-gs", "gr-mc1000"))
+    evidence = (f"GR-MC1000 lower at {sum(p is True for p in parts.values())} of {len(parts)} temperatures (mean log10 MSE over "
+                f"{mse.run.nunique()} models); best mean τ: {best_tau} (paper: ST-GS 0.65, GR-MC1000 0.35)")
+    return verdict("fig2.mse", title, status, evidence, note)
+
+# %% ../../nbs/46_pipeline.claims.ipynb #c0a1b2f1
+def first_reached(data: ReportData, best, knobs: dict, thresholds) -> dict:
+    """estimator -> {threshold: the first iteration its selected run's validation bound reaches it (nan: never)}, for the
+    cell `knobs` and each of ST-GS and GR-MCK run there."""
+    curves, runs, first = data.records["curves"], _best_runs(data, best), {}
+    for est in ("st-gs", *GRS):
+        keys = runs.get(tuple(est if k == "estimator" else v for k, v in knobs.items())) or []
+        mine = curves[curves.run.isin(keys) & curves.study.str.contains(f"estimator={est}(?:,|$)")]
+        if len(mine): first[est] = {t: mine[mine.valid <= t].iteration.min() for t in thresholds}
+    return first
+
+def fig2_faster(data: ReportData, best) -> dict:
+    "Fig. 2 (c): GR-MCK (its best K) reaches each validation threshold no later than ST-GS, in every column run."
+    from gumbel_rao.experiments.vae import PRESETS
+    curves, title, parts, lines = data.records.get("curves"), FIG2_TITLES["faster"], {}, []
+    if curves is None or not len(curves): return verdict("fig2.faster", title, "not run", "no validation curves")
+    thresholds = PRESETS[data.scale]["thresholds"]
+    for cell in _best_runs(data, best):
         knobs = dict(zip(data.cell_keys, cell))
-        if knobs.get("estimator") != "st-gs": continue
-        first = {}
-        for est in ("st-gs", "gr-mc10", "gr-mc100", "gr-mc1000"):
-            rk = _best_runs(data, best).get(tuple(est if k == "estimator" else v for k, v in knobs.items()))
-            c = curves[curves.run.isin(rk or []) & (curves.study.str.contains(f"estimator={est}(?:,|$)"))]
-            if len(c): first[est] = {t: c[c.valid <= t].iteration.min() for t in thresholds}
+        first = first_reached(data, best, knobs, thresholds) if knobs.get("estimator") == "st-gs" else {}
         if "st-gs" not in first or len(first) < 2: continue
-        gr = {t: min(first[e][t] for e in first if e != "st-gs") for t in thresholds}
-        pairs = [(first["st-gs"][t], gr[t]) for t in thresholds if not (math.isnan(first["st-gs"][t]) and math.isnan(gr[t]))]
-        sooner = [not math.isnan(g) and (math.isnan(s) or g <= s) for s, g in pairs]
-        strictly = any(not math.isnan(g) and (math.isnan(s) or g < s) for s, g in pairs)
-        statuses.append("holds" if all(sooner) and strictly else "partly" if any(sooner) else "does not hold")
-        lines.append(", ".join(f"{k} {v}" for k, v in knobs.items() if k != "estimator") + ": " + ", ".join(
-            f"{t:g} nats: ST-GS {_it(first['st-gs'][t])}, GR-MCK {_it(gr[t])}" for t in thresholds))
-    out.append(verdict("fig2.faster", titles["faster"], "not run" if not statuses else statuses[0] if len(set(statuses)) == 1 else "partly",
-                       "; ".join(lines) or "no column with ST-GS and GR-MCK"))
-    return out
+        column = ", ".join(f"{k} {v}" for k, v in knobs.items() if k != "estimator")
+        for t in thresholds:
+            st, gr = first["st-gs"][t], min(first[e][t] for e in first if e != "st-gs")
+            if not (math.isnan(st) and math.isnan(gr)): parts[f"{column}, {t:g} nats"] = not math.isnan(gr) and not gr > st
+        reached = ", ".join(f"{t:g} nats: ST-GS {_it(first['st-gs'][t])}, GR-MCK "
+                            f"{_it(min(first[e][t] for e in first if e != 'st-gs'))}" for t in thresholds)
+        lines.append(f"{column}: {reached}")
+    status, note = decide(parts) if parts else ("not run", "")
+    return verdict("fig2.faster", title, status, "; ".join(lines) or "no column with ST-GS and GR-MCK", note)
+
+def fig2_claims(data: ReportData, best) -> list:
+    """Fig. 2: (a) GR-MCK's gradient variance below ST-GS's along training, (b) its MSE below over τ, (c) thresholds
+    reached sooner."""
+    return [fig2_variance(data, best), fig2_mse(data, best), fig2_faster(data, best)]
 
 def _it(x) -> str: return "never" if x is None or (isinstance(x, float) and math.isnan(x)) else f"{int(x):,}"
 
@@ -311,21 +391,30 @@ def pd_concat(parts):
     return pd.concat(parts, ignore_index=True)
 
 # %% ../../nbs/46_pipeline.claims.ipynb #c4563ef1
+def clip_row(best, # from `best_per_cell`
+             clip: float, # the clipping threshold (0: none)
+             n: float, # test examples (for the accuracies' s.e.)
+            ) -> tuple:
+    """`(line, parts)` at one clipping threshold: the accuracies, and whether ST-GS collapses at τ = 0.01 and GR-MC100
+    rescues it by more than 2 s.e. (None: a cell not run)."""
+    acc = lambda est, t: (cell_value(best, "test accuracy", estimator=est, tau=t, clip=clip) or (math.nan,))[0]
+    st_low, st_high, gr_low = acc("st-gs", 0.01), acc("st-gs", 1.0), acc("gr-mc100", 0.01)
+    pct = lambda v: "not run" if math.isnan(v) else f"{100 * v:.1f}%"
+    line = f"clip {clip:g}: ST-GS {pct(st_low)} at τ = 0.01, {pct(st_high)} at τ = 1; GR-MC100 {pct(gr_low)} at τ = 0.01"
+    differs = lambda high, low: None if math.isnan(high + low) else high - low > 2 * math.hypot(accuracy_se(high, n),
+                                                                                                accuracy_se(low, n))
+    return line, {"ST-GS collapses at τ = 0.01": differs(st_high, st_low), "GR-MC100 rescues it": differs(gr_low, st_low)}
+
 def clip_claims(data: ReportData, best) -> list:
-    "Table 1 ablation: does ST-GS collapse at τ = 0.01 (and GR-MC100 rescue it) without the gradient clipping of our preset?"
-    title, lines, found = "without clipping, ST-GS collapses at τ = 0.01 and GR-MCK rescues it (the paper's gap)", [], {}
+    """Table 1 ablation: does ST-GS collapse at τ = 0.01 (and GR-MC100 rescue it) without the gradient clipping of our
+    preset?"""
+    title = "without clipping, ST-GS collapses at τ = 0.01 and GR-MCK rescues it (the paper's gap)"
     n = float(best["test examples"].iloc[0]) if "test examples" in best and len(best) else 1000.0
-    for clip in sorted({float(c) for c in best["clip"]}) if len(best) else []:
-        acc = lambda est, t: (cell_value(best, "test accuracy", estimator=est, tau=t, clip=clip) or (math.nan,))[0]
-        st_low, st_high, gr_low = acc("st-gs", 0.01), acc("st-gs", 1.0), acc("gr-mc100", 0.01)
-        se = 2 * math.hypot(accuracy_se(st_low, n), accuracy_se(gr_low, n)) if not math.isnan(st_low + gr_low) else math.nan
-        pct = lambda v: "not run" if math.isnan(v) else f"{100 * v:.1f}%"
-        found[clip] = None if math.isnan(st_low + st_high + gr_low) else (st_high - st_low > se, gr_low - st_low > se)
-        lines.append(f"clip {clip:g}: ST-GS {pct(st_low)} at τ = 0.01, {pct(st_high)} at τ = 1; GR-MC100 {pct(gr_low)} at τ = 0.01")
-    if found.get(0.0) is None:
-        return [verdict("clip.gap", title, "not run", "; ".join(lines) or "no run without clipping")]
-    collapse, rescue = found[0.0]
-    return [verdict("clip.gap", title, "holds" if collapse and rescue else "partly" if collapse or rescue else "does not hold", "; ".join(lines) + " (2 s.e. decide)")]
+    rows = {clip: clip_row(best, clip, n) for clip in (sorted({float(c) for c in best["clip"]}) if len(best) else [])}
+    lines = "; ".join(line for line, _ in rows.values())
+    if 0.0 not in rows: return [verdict("clip.gap", title, "not run", lines or "no run without clipping")]
+    status, note = decide(rows[0.0][1])
+    return [verdict("clip.gap", title, status, lines + " (2 s.e. decide)", note)]
 
 PLATEAU_NATS = 200.0   # a validation bound below this has left the posterior-collapse plateau (about 207 nats)
 
@@ -333,21 +422,30 @@ def sgd_claims(data: ReportData, best) -> list:
     "Does SGD with momentum leave the posterior-collapse plateau?"
     title = "SGD with momentum leaves the posterior-collapse plateau within the run"
     done = data.runs[(data.runs.state == "complete") & (data.runs.stage == "search")] if len(data.runs) else data.runs
-    if not len(done) or not {"estimator", "lr"} <= set(done.columns): return [verdict("sgd.plateau", title, "not run", "no SGD run with a learning rate")]
+    if not len(done) or not {"estimator", "lr"} <= set(done.columns):
+        return [verdict("sgd.plateau", title, "not run", "no SGD run with a learning rate")]
     lows = done.groupby(["estimator", "lr"]).objective.min()
-    status = "holds" if (lows < PLATEAU_NATS).all() else "partly" if (lows < PLATEAU_NATS).any() else "does not hold"
+    status = _graded(list(lows < PLATEAU_NATS))
     return [verdict("sgd.plateau", title, status, "best validation bound: " + ", ".join(f"{e.upper()} lr {lr:g}: {v:.1f}" for (e, lr), v in lows.items()) + " nats")]
 
 CLAIMS = dict(table1=table1_claims, table2=table2_claims, fig1=fig1_claims, props12=props12_claims, prop3=prop3_claims,
               fig2=fig2_claims, clip=clip_claims, sgd=sgd_claims)
 
 # %% ../../nbs/46_pipeline.claims.ipynb #dc1ff5b4
+def at_smoke_scale(claim: dict, # a verdict (see `verdict`)
+                  ) -> dict:
+    "The verdict a smoke run gives: `SMOKE` for a claim it measured (its evidence kept), 'not run' as it is."
+    return claim if claim["verdict"] == "not run" else {**claim, "verdict": SMOKE}
+
 def report_claims(data: ReportData, # a report's data
                   best=None, # from `best_per_cell` (computed when None)
                  ) -> list:
-    "The verdicts of the config's `report.claims`, on the finished cells only (a cell whose search is not finished says nothing yet)."
+    """The verdicts of the config's `report.claims`, on the finished cells only (a cell whose search is not finished
+    says nothing yet); at smoke scale, `at_smoke_scale`."""
     best = best_per_cell(data) if best is None else best
-    return [c for name in data.config.get("report", {}).get("claims", []) for c in CLAIMS[name](data, best[best.complete] if len(best) else best)]
+    finished = best[best.complete] if len(best) else best
+    claims = [c for name in data.config.get("report", {}).get("claims", []) for c in CLAIMS[name](data, finished)]
+    return [at_smoke_scale(c) for c in claims] if data.scale == "smoke" else claims
 
 # %% ../../nbs/46_pipeline.claims.ipynb #08ba3c6b
 def committed_claims(reports: str | Path = "results/reports", # folder of report folders
@@ -362,7 +460,8 @@ def committed_claims(reports: str | Path = "results/reports", # folder of report
 def status_markdown(reports: str | Path = "results/reports", # folder of report folders
                     link: str = "", # prefix of the links to the claims' sections, e.g. "reproduction.html"; "" for no links
                    ) -> str:
-    "A Markdown table: each claim of the paper, each of our checks of it with its verdict, and the report it comes from."
+    """A Markdown table: each claim of the paper, each of our checks of it with its verdict, and the report it comes
+    from."""
     from gumbel_rao.data.paper import paper_claims
     claims, rows = committed_claims(reports), []
     for c in paper_claims():

@@ -10,9 +10,13 @@ from .runner import notebook_parameters, find_experiment
 
 
 # %% auto #0
-__all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'CONFIG_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
-           'check_knob', 'search_distribution', 'check_scale', 'check_config', 'load_checked', 'sample_search',
-           'run_fingerprint', 'study_folder', 'check_folders', 'study_name', 'n_draws', 'plan_runs']
+__all__ = ['SWEEP_OWNED', 'SCALE_SCHEMA', 'SEARCH_SCHEMA', 'COST_SCHEMA', 'COST_REQUIRED', 'BLOCK_KEYS', 'BLOCK_SEARCH',
+           'CONFIG_SCHEMA', 'PAPER_SCHEMA', 'write_demo_notebook', 'load_config', 'is_estimator', 'check_section',
+           'check_knob', 'search_distribution', 'check_axes', 'check_params', 'check_seeds', 'check_search',
+           'cell_blocks', 'block_where', 'block_axes', 'cell_axes', 'check_block', 'check_cost', 'check_final',
+           'check_scale', 'check_top', 'check_config', 'load_checked', 'sample_search', 'run_fingerprint',
+           'study_folder', 'check_folders', 'study_name', 'n_draws', 'block_search', 'search_draws', 'check_blocks',
+           'plan_block', 'plan_runs']
 
 # %% ../../nbs/41_pipeline.config.ipynb #ef5f9bca
 _DEMO_PARAMETERS = '''out_dir = "runs/demo"  # where metrics.json goes
@@ -57,7 +61,8 @@ def load_config(path: str | Path, # a YAML file
 # %% ../../nbs/41_pipeline.config.ipynb #755fe096
 def is_estimator(label: str, # an estimator name, e.g. "st-gs" or "gr-mc100"
                 ) -> bool:
-    "Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1 (read by `parse_estimator_label`)."
+    """Whether `make_estimator` accepts `label`: a registered name, or `gr-mc<K>` with an integer K >= 1 (read by
+    `parse_estimator_label`)."""
     from gumbel_rao.estimators import list_estimators, parse_estimator_label
     try: name, hparams = parse_estimator_label(str(label))
     except ValueError: return False
@@ -70,11 +75,14 @@ def check_section(section, # a mapping from the config
                   required: tuple = (), # keys that must be present
                  ) -> dict:
     "`section` after checking its keys and their types against `schema`; raises naming the offending key."
-    if not isinstance(section, dict): raise ValueError(f"config key {where!r} must be a mapping, got {type(section).__name__}")
+    if not isinstance(section, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(section).__name__}")
     for key, value in section.items():
-        if key not in schema: raise ValueError(f"unknown config key {where + '.' + str(key)!r}; allowed here: {sorted(schema)}")
+        if key not in schema:
+            raise ValueError(f"unknown config key {where + '.' + str(key)!r}; allowed here: {sorted(schema)}")
         if not isinstance(value, schema[key]) or isinstance(value, bool) and bool not in _as_tuple(schema[key]):
-            raise ValueError(f"config key {where + '.' + key!r} has the wrong type {type(value).__name__}; expected {schema[key]}")
+            raise ValueError(f"config key {where + '.' + key!r} has the wrong type {type(value).__name__}; expected "
+                             f"{schema[key]}")
     missing = [k for k in required if k not in section]
     if missing: raise ValueError(f"config {where!r} lacks the required key {missing[0]!r}")
     return section
@@ -89,15 +97,19 @@ def check_knob(name: str, # a parameter name
                declared: dict, # the notebook's parameters: name -> default source (`runner.notebook_parameters`)
                where: str, # path in the config, for messages
               ):
-    "Raise, naming `where`, if `name` is not a parameter of the notebook, or `value` has the wrong type or names an unknown estimator."
+    """Raise, naming `where`, if `name` is not a parameter of the notebook, or `value` has the wrong type or names an
+    unknown estimator."""
     if name in SWEEP_OWNED: raise ValueError(f"config key {where!r}: {name!r} is set by the sweep, not by the config")
-    if name not in declared: raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has {sorted(declared)}")
+    if name not in declared:
+        raise ValueError(f"unknown config key {where!r}: the notebook has no parameter {name!r}; it has "
+                         f"{sorted(declared)}")
     try: default = ast.literal_eval(declared[name])
     except (ValueError, SyntaxError): default = None
     same = {int: (int,), float: (int, float), tuple: (tuple, list), list: (tuple, list), bool: (bool,), str: (str,)}
     if default is not None and value is not None and (not isinstance(value, same.get(type(default), (type(default),)))
                                                       or isinstance(value, bool) and not isinstance(default, bool)):
-        raise ValueError(f"config key {where!r} has the wrong type {type(value).__name__}; the notebook's default is {declared[name]}")
+        raise ValueError(f"config key {where!r} has the wrong type {type(value).__name__}; the notebook's default is "
+                         f"{declared[name]}")
     if re.search(r"estimators?$", name) and value not in (None, "auto"):
         bad = [v for v in (value if isinstance(value, (list, tuple)) else [value]) if not is_estimator(v)]
         if bad: raise ValueError(f"config key {where!r}: unknown estimator {bad[0]!r}")
@@ -110,15 +122,149 @@ def search_distribution(spec, # {low, high[, log][, int]} or {choices}
     import optuna
     check_section(spec, dict(low=(int, float), high=(int, float), log=bool, int=bool, choices=list), where)
     if "choices" in spec:
-        if not spec["choices"] or len(spec) > 1: raise ValueError(f"config key {where!r}: give a non-empty `choices` list alone")
+        if not spec["choices"] or len(spec) > 1:
+            raise ValueError(f"config key {where!r}: give a non-empty `choices` list alone")
         return optuna.distributions.CategoricalDistribution(spec["choices"])
     if "low" not in spec or "high" not in spec or spec["low"] >= spec["high"]:
         raise ValueError(f"config key {where!r} needs low < high, got {spec}")
-    if spec.get("int"): return optuna.distributions.IntDistribution(int(spec["low"]), int(spec["high"]), log=spec.get("log", False))
+    if spec.get("int"):
+        return optuna.distributions.IntDistribution(int(spec["low"]), int(spec["high"]), log=spec.get("log", False))
     return optuna.distributions.FloatDistribution(spec["low"], spec["high"], log=spec.get("log", False))
 
 # %% ../../nbs/41_pipeline.config.ipynb #aa37d8e3
-SCALE_SCHEMA = dict(params=dict, cells=dict, grid=dict, search=dict, seeds=list, cost=dict, final=dict)
+SCALE_SCHEMA = dict(params=dict, cells=(dict, list), grid=dict, search=dict, seeds=list, cost=dict, final=dict)
+SEARCH_SCHEMA = dict(n_trials=int, seed=int, space=dict, n_trials_by=dict)
+COST_SCHEMA = dict(steps=dict(file=str, match=dict, where=dict, column=str, unit=(int, float)),
+                   work=dict(function=str, tables=dict), runs=dict(file=str, scale=str))
+COST_REQUIRED = dict(steps=("file", "match", "column"), work=("function", "tables"), runs=("file", "scale"))
+
+def check_axes(axes: dict, # `{knob: [values]}`: a block of cells, or a grid
+               declared: dict, # the notebook's parameters
+               where: str, # e.g. "scales.cpu.grid"
+              ) -> dict:
+    "`axes` after checking that each knob is declared and has a non-empty list of values of its type."
+    for name, values in check_section(axes, {n: list for n in axes}, where).items():
+        if not values: raise ValueError(f"config key {where}.{name!r} is an empty grid: give at least one value")
+        for v in values: check_knob(name, v, declared, f"{where}.{name}")
+    return axes
+
+def check_params(params: dict, # `{knob: value}`
+                 declared: dict, # the notebook's parameters
+                 where: str, # e.g. "scales.cpu.params"
+                ) -> dict:
+    "`params` after checking each fixed knob against the notebook (`check_knob`)."
+    if not isinstance(params, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(params).__name__}")
+    for name, value in params.items(): check_knob(name, value, declared, f"{where}.{name}")
+    return params
+
+def check_seeds(seeds, # a list of seeds from the config
+                where: str, # e.g. "scales.cpu.seeds"
+               ) -> list:
+    "`seeds` after checking that it is a non-empty list of integers."
+    if not seeds or not all(type(s) is int for s in seeds):
+        raise ValueError(f"config key {where} must be a non-empty list of integers, got {seeds}")
+    return seeds
+
+# %% ../../nbs/41_pipeline.config.ipynb #c0a1b2d3
+def check_search(search: dict, # a scale's `search`, or a block's
+                 axes: dict, # the cell knobs it may count draws by, `{knob: [values]}`
+                 declared: dict, # the notebook's parameters
+                 where: str, # e.g. "scales.cpu.search"
+                 cells_where: str, # where `axes` come from, e.g. "scales.cpu.cells"
+                 required: tuple = ("n_trials", "space"), # keys it must have
+                 planned: bool = True, # whether an `n_trials_by` value must be one of `axes` (else: of its knob's type)
+                ) -> dict:
+    "`search` after checking its draws count, its `n_trials_by` (values of `axes`) and its `space` (declared knobs)."
+    check_section(search, SEARCH_SCHEMA, where, required)
+    if search.get("n_trials", 1) < 1: raise ValueError(f"config key {where}.n_trials must be >= 1")
+    by = check_section(search.get("n_trials_by", {}), {a: dict for a in axes}, f"{where}.n_trials_by")
+    for axis, counts in by.items():
+        for value, n in counts.items():
+            key = f"config key {where}.n_trials_by.{axis}.{value}"
+            if not planned: check_knob(axis, value, declared, f"{where}.n_trials_by.{axis}")
+            elif value not in axes[axis]:
+                raise ValueError(f"{key} is not a value of {cells_where}.{axis}: {axes[axis]}")
+            if type(n) is not int or n < 1: raise ValueError(f"{key} must be an integer >= 1, got {n!r}")
+    for name, dist in search.get("space", {}).items():
+        check_knob(name, None, declared, f"{where}.space.{name}")
+        search_distribution(dist, f"{where}.space.{name}")
+    return search
+
+# %% ../../nbs/41_pipeline.config.ipynb #c0a1b2d6
+BLOCK_KEYS = ("search", "params")   # the keys of a block of cells that are not cell knobs
+BLOCK_SEARCH = ("n_trials", "n_trials_by", "space")   # what a block's `search` may set
+
+def cell_blocks(spec: dict, # a scale's section
+               ) -> list:
+    "The blocks of the scale's `cells`: its list, or its one mapping as a list of one (no `cells`: one empty block)."
+    cells = spec.get("cells", {})
+    return list(cells) if isinstance(cells, list) else [cells]
+
+def block_where(spec: dict, # a scale's section
+                where: str, # the scale's path, e.g. "scales.cpu"
+                i: int, # the block's index
+               ) -> str:
+    "The block's path in the config, for messages: `scales.cpu.cells` (one mapping) or `scales.cpu.cells[1]`."
+    return f"{where}.cells[{i}]" if isinstance(spec.get("cells"), list) else f"{where}.cells"
+
+def block_axes(block: dict, # one block of `cells`
+              ) -> dict:
+    "The block's cell knobs and their values, `{knob: [values]}` (its `search` and `params` left out)."
+    return {k: v for k, v in block.items() if k not in BLOCK_KEYS}
+
+def cell_axes(spec: dict, # a scale's section
+             ) -> dict:
+    "Every cell knob of the scale and its values over all its blocks, in order of first appearance."
+    axes = {}
+    for block in cell_blocks(spec):
+        for knob, values in block_axes(block).items():
+            known = axes.setdefault(knob, [])
+            known += [v for v in values if v not in known]
+    return axes
+
+# %% ../../nbs/41_pipeline.config.ipynb #c0a1b2d8
+def check_block(block, # one block of `cells`
+                declared: dict, # the notebook's parameters
+                where: str, # its path, e.g. "scales.cpu.cells[1]"
+                scale_search: dict | None, # the scale's `search` (None: the scale has none)
+               ) -> dict:
+    "`block` after checking its knobs, its `params` and its `search` (`n_trials` required where the scale has none)."
+    if not isinstance(block, dict):
+        raise ValueError(f"config key {where!r} must be a mapping, got {type(block).__name__}")
+    axes = check_axes(block_axes(block), declared, where)
+    check_params(block.get("params", {}), declared, f"{where}.params")
+    if "search" in block:
+        search = check_section(block["search"], {k: SEARCH_SCHEMA[k] for k in BLOCK_SEARCH}, f"{where}.search")
+        required = () if scale_search else ("n_trials",)
+        check_search(search, axes, declared, f"{where}.search", where, required)
+    return block
+
+# %% ../../nbs/41_pipeline.config.ipynb #c0a1b2da
+def check_cost(cost: dict, # a scale's `cost`
+               where: str, # e.g. "scales.cpu.cost"
+              ) -> dict:
+    "`cost` after checking its `steps`, `work` and `runs` sections (see *Cost before running*)."
+    check_section(cost, {part: dict for part in COST_SCHEMA}, where)
+    for part, section in cost.items(): check_section(section, COST_SCHEMA[part], f"{where}.{part}", COST_REQUIRED[part])
+    for name, table in cost.get("work", {}).get("tables", {}).items():
+        check_section(table, dict(file=str, column=str, unit=(int, float)), f"{where}.work.tables.{name}", ("file", "column"))
+    return cost
+
+def check_final(final: dict, # a scale's `final`
+                declared: dict, # the notebook's parameters
+                where: str, # e.g. "scales.cpu.final"
+               ) -> dict:
+    "`final` after checking it evaluates the best runs again (`params`) or trains them afresh (`seeds`)."
+    check_section(final, dict(params=dict, seeds=list), where)
+    if "params" not in final and "seeds" not in final:
+        raise ValueError(f"config key {where} needs 'params' (evaluate the best runs) or 'seeds' (train it again)")
+    if "seeds" in final: check_seeds(final["seeds"], f"{where}.seeds")
+    elif "resume_from" not in declared:
+        raise ValueError(f"config key {where}: the notebook has no parameter 'resume_from' to start from a finished "
+                         "run")
+    check_params(final.get("params", {}), declared, f"{where}.params")
+    return final
 
 def check_scale(spec: dict, # config["scales"][scale]
                 declared: dict, # the notebook's parameters
@@ -126,42 +272,45 @@ def check_scale(spec: dict, # config["scales"][scale]
                ) -> dict:
     "`spec` after checking every key and knob (see above); raises naming the offending key."
     check_section(spec, SCALE_SCHEMA, where)
-    for name, value in spec.get("params", {}).items(): check_knob(name, value, declared, f"{where}.params.{name}")
-    for part in ("cells", "grid"):
-        for name, values in check_section(spec.get(part, {}), {n: list for n in spec.get(part, {})}, f"{where}.{part}").items():
-            if not values: raise ValueError(f"config key {where}.{part}.{name!r} is an empty grid: give at least one value")
-            for v in values: check_knob(name, v, declared, f"{where}.{part}.{name}")
-    search = check_section(spec.get("search", dict(n_trials=1, space={})), dict(n_trials=int, seed=int, space=dict, n_trials_by=dict), f"{where}.search", ("n_trials", "space"))
-    if search["n_trials"] < 1: raise ValueError(f"config key {where}.search.n_trials must be >= 1")
-    for axis, counts in check_section(search.get("n_trials_by", {}), {a: dict for a in spec.get("cells", {})}, f"{where}.search.n_trials_by").items():
-        for value, n in counts.items():
-            if value not in spec["cells"][axis]:
-                raise ValueError(f"config key {where}.search.n_trials_by.{axis}.{value} is not a value of {where}.cells.{axis}: {spec['cells'][axis]}")
-            if type(n) is not int or n < 1: raise ValueError(f"config key {where}.search.n_trials_by.{axis}.{value} must be an integer >= 1, got {n!r}")
-    for name, dist in search["space"].items():
-        check_knob(name, None, declared, f"{where}.search.space.{name}"); search_distribution(dist, f"{where}.search.space.{name}")
-    if not spec.get("seeds", [0]) or not all(type(s) is int for s in spec.get("seeds", [0])):
-        raise ValueError(f"config key {where}.seeds must be a non-empty list of integers, got {spec.get('seeds')}")
-    cost = check_section(spec.get("cost", {}), dict(steps=dict, work=dict, runs=dict), f"{where}.cost")
-    if "steps" in cost: check_section(cost["steps"], dict(file=str, match=dict, where=dict, column=str, unit=(int, float)), f"{where}.cost.steps", ("file", "match", "column"))
-    if "work" in cost:
-        for name, table in check_section(cost["work"], dict(function=str, tables=dict), f"{where}.cost.work", ("function", "tables"))["tables"].items():
-            check_section(table, dict(file=str, column=str, unit=(int, float)), f"{where}.cost.work.tables.{name}", ("file", "column"))
-    if "runs" in cost: check_section(cost["runs"], dict(file=str, scale=str), f"{where}.cost.runs", ("file", "scale"))
-    if "final" in spec:
-        final = check_section(spec["final"], dict(params=dict, seeds=list), f"{where}.final")
-        if "params" not in final and "seeds" not in final:
-            raise ValueError(f"config key {where}.final needs 'params' (evaluate the best runs) or 'seeds' (train it again)")
-        if "seeds" in final and (not final["seeds"] or not all(type(s) is int for s in final["seeds"])):
-            raise ValueError(f"config key {where}.final.seeds must be a non-empty list of integers, got {final['seeds']}")
-        if "seeds" not in final and "resume_from" not in declared:
-            raise ValueError(f"config key {where}.final: the notebook has no parameter 'resume_from' to start from a finished run")
-        for name, value in final.get("params", {}).items(): check_knob(name, value, declared, f"{where}.final.params.{name}")
+    check_params(spec.get("params", {}), declared, f"{where}.params")
+    blocks = cell_blocks(spec)
+    if not blocks: raise ValueError(f"config key {where}.cells is an empty list: give at least one block of cells")
+    for i, block in enumerate(blocks): check_block(block, declared, block_where(spec, where, i), spec.get("search"))
+    check_axes(spec.get("grid", {}), declared, f"{where}.grid")
+    search = spec.get("search", dict(n_trials=1, space={}))
+    in_blocks = isinstance(spec.get("cells"), list)   # then the scale's `n_trials_by` is a default for every block
+    check_search(search, cell_axes(spec), declared, f"{where}.search", f"{where}.cells", planned=not in_blocks)
+    check_seeds(spec.get("seeds", [0]), f"{where}.seeds")
+    check_cost(spec.get("cost", {}), f"{where}.cost")
+    if "final" in spec: check_final(spec["final"], declared, f"{where}.final")
     return spec
 
 # %% ../../nbs/41_pipeline.config.ipynb #27ba8ba5
 CONFIG_SCHEMA = dict(name=str, experiment=str, description=str, objective=dict, metrics=dict, paper=dict, scales=dict,
                      report=dict, group=dict)   # `report`: checked by `gumbel_rao.pipeline.reproduce.check_report`
+PAPER_SCHEMA = dict(table=int, match=dict, metric=str, factor=(int, float))
+
+def check_top(config: dict, # a loaded config
+             ) -> dict:
+    "`config` after checking its top-level keys, `objective`, `metrics`, `paper` and `group` (not its scales)."
+    check_section(config, CONFIG_SCHEMA, "config", ("name", "experiment", "objective", "scales"))
+    objective = check_section(config["objective"], dict(metric=str, direction=str), "objective", ("metric", "direction"))
+    if objective["direction"] not in ("minimize", "maximize"):
+        raise ValueError("config key 'objective.direction' must be minimize or maximize, got "
+                         f"{objective['direction']!r}")
+    metrics = config.get("metrics", {})
+    check_section(metrics, {label: str for label in metrics}, "metrics")
+    if "paper" in config:
+        paper = check_section(config["paper"], PAPER_SCHEMA, "paper", ("table", "match", "metric"))
+        if paper["metric"] not in metrics:
+            raise ValueError("config key 'paper.metric' must be one of the labels of 'metrics', got "
+                             f"{paper['metric']!r}")
+    if "group" in config:
+        group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group",
+                              ("function", "benchmark"))
+        if ":" not in group["function"]:
+            raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
+    return config
 
 def check_config(config: dict, # a loaded config
                  nbs_path: str | Path = "nbs", # where experiment notebooks are found by name
@@ -169,19 +318,12 @@ def check_config(config: dict, # a loaded config
                 ) -> Path:
     "The experiment notebook of `config`, after checking the whole config (see above); raises naming the offending key."
     from gumbel_rao.experiments.scales import SCALES
-    check_section(config, CONFIG_SCHEMA, "config", ("name", "experiment", "objective", "scales"))
-    objective = check_section(config["objective"], dict(metric=str, direction=str), "objective", ("metric", "direction"))
-    if objective["direction"] not in ("minimize", "maximize"): raise ValueError(f"config key 'objective.direction' must be minimize or maximize, got {objective['direction']!r}")
-    for label, path in config.get("metrics", {}).items(): check_section({label: path}, {label: str}, "metrics")
-    paper = check_section(config.get("paper", dict(table=1, match={}, metric="")), dict(table=int, match=dict, metric=str, factor=(int, float)), "paper", ("table", "match", "metric"))
-    if "paper" in config and paper["metric"] not in config.get("metrics", {}): raise ValueError(f"config key 'paper.metric' must be one of the labels of 'metrics', got {paper['metric']!r}")
-    experiment = config["experiment"]
-    notebook = Path(config_dir) / experiment if experiment.endswith(".ipynb") else find_experiment(experiment, nbs_path)
+    experiment = check_top(config)["experiment"]
+    in_folder = experiment.endswith(".ipynb")
+    notebook = Path(config_dir) / experiment if in_folder else find_experiment(experiment, nbs_path)
     declared = notebook_parameters(notebook)
-    for scale, spec in check_section(config["scales"], {s: dict for s in SCALES}, "scales").items(): check_scale(spec, declared, f"scales.{scale}")
-    if "group" in config:
-        group = check_section(config["group"], dict(function=str, per_run=list, benchmark=str), "group", ("function", "benchmark"))
-        if ":" not in group["function"]: raise ValueError(f"config key 'group.function' must be 'module:function', got {group['function']!r}")
+    for scale, spec in check_section(config["scales"], {s: dict for s in SCALES}, "scales").items():
+        check_scale(spec, declared, f"scales.{scale}")
     return notebook
 
 # %% ../../nbs/41_pipeline.config.ipynb #2dec0464
@@ -232,34 +374,87 @@ def check_folders(runs: list, # from `plan_runs`
 def _product(axes: dict) -> list:
     return [dict(zip(axes, values)) for values in itertools.product(*axes.values())]
 
+def _tagged(prefix: str, points: list) -> list:
+    return [(f"{prefix}{i:02d}", p) for i, p in enumerate(points)]
+
 def study_name(name: str, scale: str, cell: dict) -> str:
     "The study of one table cell, e.g. `vae/paper/estimator=st-gs,arity=2`."
     return f"{name}/{scale}/" + (",".join(f"{k}={v}" for k, v in cell.items()) or "all")
 
-def n_draws(search: dict, # a scale's `search` section
+def n_draws(search: dict, # a scale's `search` section (or a block's, see `block_search`)
             cell: dict, # one table cell, `{knob: value}`
            ) -> int:
     "How many search draws `cell` runs: its `n_trials_by` entry, else `n_trials`."
     counts = [by[cell[axis]] for axis, by in search.get("n_trials_by", {}).items() if cell.get(axis) in by]
     return min(counts) if counts else search["n_trials"]
 
+def block_search(scale_search: dict | None, # the scale's `search` (None: none)
+                 block: dict, # one block of `cells`
+                ) -> dict | None:
+    """The search of a block's cells: the scale's, with the block's `n_trials`, `n_trials_by` and added `space` (None:
+    none)."""
+    own = block.get("search")
+    if own is None: return scale_search
+    base = scale_search or dict(n_trials=1, space={})
+    return {**base, **own, "space": {**base["space"], **own.get("space", {})}}
+
+def search_draws(scale_search: dict | None, # the scale's `search`
+                 search: dict, # the block's (`block_search`)
+                 n: int, # how many draws
+                ) -> list:
+    """The first `n` draws of a block: the scale's sequence, with the knobs that only the block searches (or redefines)
+    drawn from a sequence of their own (seed + 1, not tied to the scale's draws)."""
+    seed, space = search.get("seed", 0), (scale_search or {}).get("space", {})
+    own = {k: v for k, v in search["space"].items() if space.get(k) != v}
+    shared = sample_search(space, n, seed)
+    if not own: return shared
+    return [{**a, **b} for a, b in zip(shared, sample_search(own, n, seed + 1))]
+
+# %% ../../nbs/41_pipeline.config.ipynb #c0a1b2db
+def check_blocks(spec: dict, # a scale's section
+                 where: str, # its path, e.g. "scales.cpu"
+                ) -> None:
+    "Raise, naming both blocks, if two blocks of the scale's `cells` (or one block twice) plan the same cell."
+    seen = {}
+    for i, block in enumerate(cell_blocks(spec)):
+        for cell in _product(block_axes(block)):
+            key = tuple(sorted((k, repr(v)) for k, v in cell.items()))
+            if key in seen:
+                raise ValueError(f"config keys {block_where(spec, where, seen[key])} and {block_where(spec, where, i)} both "
+                                 f"plan the cell {cell}: give each cell in one block only")
+            seen[key] = i
+
+def _run(config: dict, scale: str, cell: dict, tag: str, point: dict, knobs: dict, seed: int) -> dict:
+    params = {**knobs, "seed": seed, "scale": scale}
+    return dict(study=study_name(config["name"], scale, cell), cell=cell, key=f"{tag}-seed{seed}", point=point,
+                params=params, stage="search", fingerprint=run_fingerprint(config.get("experiment", ""), params))
+
+def plan_block(config: dict, # a checked config
+               scale: str, # "smoke", "cpu" or "paper"
+               block: dict, # one block of the scale's `cells`
+              ) -> list:
+    "The runs of one block's cells (see `plan_runs`): each cell's grid points and its first draws, once per seed."
+    spec = config["scales"][scale]
+    search = block_search(spec.get("search"), block)
+    cells = _product(block_axes(block))
+    grid = _tagged("grid", _product(spec["grid"])) if spec.get("grid") else []
+    most = max(n_draws(search, c) for c in cells) if search else 0
+    draws = _tagged("draw", search_draws(spec.get("search"), search, most)) if search else []
+    fixed = {**spec.get("params", {}), **block.get("params", {})}
+    runs = []
+    for cell in cells:
+        points = grid + draws[:n_draws(search, cell) if search else 0] or [("base", {})]
+        runs += [_run(config, scale, cell, tag, point, {**fixed, **cell, **point}, seed)
+                 for tag, point in points for seed in spec.get("seeds", [0])]
+    return runs
+
 def plan_runs(config: dict, # a checked config
               scale: str, # "smoke", "cpu" or "paper"
              ) -> list:
-    "Every run of the sweep at `scale`: dicts with `study`, `cell`, `key`, `point` (grid point or draw), `params` and `fingerprint`."
-    if scale not in config["scales"]: raise ValueError(f"config {config['name']!r} has no scale {scale!r}; it has {sorted(config['scales'])}")
-    spec, s = config["scales"][scale], config["scales"][scale].get("search")
-    grid = [(f"grid{i:02d}", p) for i, p in enumerate(_product(spec["grid"]))] if spec.get("grid") else []
-    cells = _product(spec.get("cells", {}))
-    most = max(n_draws(s, c) for c in cells) if s else 0
-    draws = [(f"draw{i:02d}", p) for i, p in enumerate(sample_search(s["space"], most, s.get("seed", 0)))] if s else []
-    runs = []
-    for cell in cells:
-        for tag, point in grid + draws[:n_draws(s, cell) if s else 0] or [("base", {})]:
-            for seed in spec.get("seeds", [0]):
-                params = {**spec.get("params", {}), **cell, **point, "seed": seed, "scale": scale}
-                study = study_name(config["name"], scale, cell)
-                runs.append(dict(study=study, cell=cell, key=f"{tag}-seed{seed}", point=point, params=params, stage="search",
-                                 fingerprint=run_fingerprint(config.get("experiment", ""), params)))
-    check_folders(runs)
-    return runs
+    """Every run of the sweep at `scale`, block after block: dicts with `study`, `cell`, `key`, `point` (grid point or
+    draw), `params` and `fingerprint`."""
+    if scale not in config["scales"]:
+        raise ValueError(f"config {config['name']!r} has no scale {scale!r}; it has {sorted(config['scales'])}")
+    spec = config["scales"][scale]
+    check_blocks(spec, f"scales.{scale}")
+    return check_folders([run for block in cell_blocks(spec) for run in plan_block(config, scale, block)])

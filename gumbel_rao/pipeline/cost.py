@@ -6,6 +6,7 @@
 from __future__ import annotations
 import functools, importlib, math
 from pathlib import Path
+from .config import cell_axes
 
 
 # %% auto #0
@@ -33,7 +34,8 @@ def work_seconds(work: dict, # the scale's `cost.work` section
                  gain: float = 1.0, # the measured speed-up of training together, dividing the items of training
                  parts: dict | None = None, # if given: each table's seconds are added to it (when the whole run is measured)
                 ) -> tuple:
-    "`(seconds, files)` of the work `run` does (`function(scale=..., **knobs)`), from the measured tables; `(None, None)` if any item was not measured."
+    """`(seconds, files)` of the work `run` does (`function(scale=..., **knobs)`), from the measured tables; `(None,
+    None)` if any item was not measured."""
     module, name = work["function"].split(":")
     items = getattr(importlib.import_module(module), name)(**dict(run["params"], scale=scale))
     seconds, files, mine = 0.0, [], {}
@@ -57,7 +59,8 @@ def measured_seconds(spec: dict, # the scale's `cost` section
                      gain: float = 1.0, # the measured speed-up of training together (1: alone)
                      parts: dict | None = None, # see `work_seconds`
                     ) -> tuple:
-    "`(seconds, files)` of one run on `device`, from its measured training step, its work or its measured whole run; `(None, None)` if none was measured."
+    """`(seconds, files)` of one run on `device`, from its measured training step, its work or its measured whole run;
+    `(None, None)` if none was measured."""
     step, stage = spec.get("steps"), run.get("stage", "search")
     trains = stage == "search" or "resume_from" not in run["params"]   # a final run with `final.seeds` trains afresh
     if step and trains and run["params"].get("iterations"):
@@ -82,13 +85,14 @@ def group_benchmark_rows(config: dict, # the sweep's config
                          device: str, # "cpu" or "cuda"
                          scale: str | None = None, # keep only the rows of this scale's knob values (where the benchmark has the knob as a column)
                         ) -> list | None:
-    "The grouped rows (not `separate`) of the config's group benchmark on `device`, or None if it was not measured there."
+    """The grouped rows (not `separate`) of the config's group benchmark on `device`, or None if it was not measured
+    there."""
     spec = config.get("group")
     path = Path(spec["benchmark"].format(device=device)) if spec else None
     if path is None or not path.is_file(): return None
     rows = [r for r in _csv_rows(path) if r["variant"] != "separate"]
     sc = config.get("scales", {}).get(scale, {}) if scale else {}
-    values = {**{k: [v] for k, v in sc.get("params", {}).items()}, **sc.get("cells", {}), **sc.get("grid", {})}
+    values = {**{k: [v] for k, v in sc.get("params", {}).items()}, **cell_axes(sc), **sc.get("grid", {})}
     for knob, vs in values.items():
         if rows and knob in rows[0]: rows = [r for r in rows if any(_same(r[knob], v) for v in vs)]
     return rows
@@ -98,7 +102,8 @@ def group_gain(config: dict, # the sweep's config
                group: int, # runs trained together
                scale: str | None = None, # only the benchmark rows of this scale's knob values count
               ) -> float | None:
-    "The measured speed-up of `group` runs trained together on `device` (the mean `ratio_to_separate` of the config's group benchmark), or None if not measured."
+    """The measured speed-up of `group` runs trained together on `device` (the mean `ratio_to_separate` of the config's
+    group benchmark), or None if not measured."""
     rows = [r for r in group_benchmark_rows(config, device, scale) or [] if int(r["runs"]) == group]
     variant = "graphed" if any(r["variant"] == "graphed" for r in rows) else "eager"
     ratios = [float(r["ratio_to_separate"]) for r in rows if r["variant"] == variant]
@@ -112,7 +117,9 @@ def price_runs(config: dict, # a checked config
                device: str, # "cpu" or "cuda"
                group: int = 1, # runs trained together
               ) -> dict:
-    "`runs` (the search runs and the final runs), the `priced` ones and their `seconds`, the runs `not_measured`, the `files` the figures come from, on `device`, and the seconds of each part (`parts`, for runs priced from their work)."
+    """`runs` (the search runs and the final runs), the `priced` ones and their `seconds`, the runs `not_measured`, the
+    `files` the figures come from, on `device`, and the seconds of each part (`parts`, for runs priced from their
+    work)."""
     from collections import Counter
     from gumbel_rao.pipeline.runner import experiment_presets
     spec, preset = config["scales"][scale].get("cost", {}), experiment_presets(notebook).get(scale, {})
@@ -122,7 +129,8 @@ def price_runs(config: dict, # a checked config
     def gain_of(study):   # a cell's runs train in groups of min(group, its runs), at the gain of the largest size measured up to that
         n = min(group, per_study[study])
         k = max((s for s in sizes if 1 < s <= n), default=None)
-        return 1.0 if n == 1 else group_gain(config, device, k, scale) if k else None
+        if n == 1: return 1.0
+        return group_gain(config, device, k, scale) if k else None
     final = config["scales"][scale].get("final")
     if final:   # one final run per cell and seed, from the cell's first run (the chosen draw's knobs do not change its work)
         first = {}
@@ -151,7 +159,8 @@ def cost_estimate(config: dict, # a checked config
                   workers: int = 1, # runs at a time
                   group: int = 1, # runs trained together
                  ) -> str:
-    "One line per device, alone and trained together: the measured part of the cost, what was not measured, and the files."
+    """One line per device, alone and trained together: the measured part of the cost, what was not measured, and the
+    files."""
     lines = []
     for device in ("cpu", "cuda"):
         for n in dict.fromkeys([1, group]):

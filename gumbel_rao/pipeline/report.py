@@ -6,7 +6,7 @@
 from __future__ import annotations
 import collections, json, math
 from pathlib import Path
-from .config import plan_runs
+from .config import plan_runs, cell_axes
 from .runner import UsageError
 from .store import open_storage, run_dir, matches_plan
 from .cost import _same
@@ -148,7 +148,7 @@ class ReportData:
         tables = {name: _read_csv(folder / f"{name}.csv") for name in names}
         return cls(info["config"], info["scale"], tables.pop("runs"), tables, info["runs"], info["notebook"])
     @property
-    def cell_keys(self) -> list: return list(self.config["scales"][self.scale].get("cells", {}))
+    def cell_keys(self) -> list: return list(cell_axes(self.config["scales"][self.scale]))
     @property
     def direction(self) -> str: return self.config["objective"]["direction"]
 

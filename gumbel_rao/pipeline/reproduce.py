@@ -6,7 +6,8 @@
 from __future__ import annotations
 import json, math, numbers
 from pathlib import Path
-from .config import load_config, check_config
+from .config import load_config, check_config, plan_runs
+from .runner import UsageError, find_experiment
 from .sweep import sweep
 from .report import (ReportData, best_per_cell, drawn_columns, paper_layout, markdown_table, collect,
                                         fitted_table, constant_columns, one_row_tall)
@@ -14,25 +15,28 @@ from .claims import CLAIMS, report_claims
 from .figures import FIGURES
 
 # %% auto #0
-__all__ = ['check_report', 'render', 'write_report', 'cost_table', 'reproduce']
+__all__ = ['check_report', 'render', 'write_report', 'load_configs', 'cost_table', 'reproduce']
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #cc8cfc45
 def check_report(config: dict, # a sweep config
                 ) -> dict:
-    "The config's `report` section after checking it: `records` {name: path}, `figures` and `claims` (names in `FIGURES`, `CLAIMS`), `curve`."
+    """The config's `report` section after checking it: `records` {name: path}, `figures` and `claims` (names in
+    `FIGURES`, `CLAIMS`), `curve`."""
     from gumbel_rao.pipeline.config import check_section
     report = check_section(config.get("report", {}), dict(records=dict, figures=list, claims=list, curve=dict), "report")
     for name, path in report.get("records", {}).items(): check_section({name: path}, {name: str}, "report.records")
     for part, known in (("figures", FIGURES), ("claims", CLAIMS)):
         bad = [n for n in report.get(part, []) if n not in known]
         if bad: raise ValueError(f"config key 'report.{part}': unknown {bad[0]!r}; known: {sorted(known)}")
-    if "curve" in report: check_section(report["curve"], dict(y=str, label=str, caption=str, log=bool, all=bool), "report.curve", ("y",))
+    if "curve" in report:
+        check_section(report["curve"], dict(y=str, label=str, caption=str, log=bool, all=bool), "report.curve", ("y",))
     return report
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #abe6dbf2
 def render(folder: str | Path, # a report folder written by `collect`
           ) -> Path:
-    "Write `report.md`, its figures, `best.csv` (the selected configurations) and `claims.csv` from the data files of `folder` alone."
+    """Write `report.md`, its figures, `best.csv` (the selected configurations) and `claims.csv` from the data files of
+    `folder` alone."""
     import pandas as pd
     folder = Path(folder)
     data = ReportData.read(folder)
@@ -114,34 +118,64 @@ def _ours_heading(best, # from `best_per_cell`
     n = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} to {counts[-1]}"
     return f"ours ± s.e. over {n} seeds" + (" (one run where no ±)" if counts[0] == 1 else "")
 
+# %% ../../nbs/48_pipeline.reproduce.ipynb #c0a1b2e1
+def _checked(path: Path, config: dict, nbs_path, scale: str | None):
+    """`(path, config, notebook)` after checking `config` (and planning it at `scale`); 'skipped' if its notebook is not
+    there yet."""
+    experiment = str(config.get("experiment", ""))
+    if not experiment.endswith(".ipynb"):
+        try: find_experiment(experiment, nbs_path)
+        except ValueError: return "skipped"
+    try:
+        notebook = check_config(config, nbs_path, path.parent).absolute()
+        check_report(config)
+        if scale: plan_runs(config, scale)
+    except ValueError as e: raise ValueError(f"{path}: {e}") from None
+    return path, config, notebook
+
+def load_configs(configs: str | Path = "configs", # folder of YAML configs
+                 nbs_path: str | Path = "nbs", # where experiment notebooks are found
+                 only: list | None = None, # config names (default: all); an unknown name is refused
+                 scale: str | None = None, # also plan each config at this scale (a clash of cells is refused here)
+                ) -> dict:
+    """Every config in `configs`, each loaded and checked once: `{name: (path, config, notebook)}`, or `{name:
+    "skipped"}` where its experiment notebook is not in `nbs_path` yet. A command hands this to `reproduce`."""
+    if not Path(configs).is_dir():
+        raise UsageError(f"no configs folder {configs}; pass --configs DIR, a folder of configs")
+    loaded = {path: load_config(path) for path in sorted(Path(configs).glob("*.yaml"))}
+    names = {str(config.get("name", path.stem)): path for path, config in loaded.items()}
+    if not names: raise UsageError(f"no YAML config in {configs}; pass --configs DIR, a folder of YAML configs")
+    unknown = [name for name in only or [] if name not in names]
+    if unknown: raise UsageError(f"no config named {unknown[0]} in {configs}; the configs there: {', '.join(names)}")
+    return {name: _checked(path, loaded[path], nbs_path, scale) for name, path in names.items() if not only or name in only}
+
 # %% ../../nbs/48_pipeline.reproduce.ipynb #9a15fe61
 def cost_table(scale: str, # "smoke", "cpu" or "paper"
-               configs: str | Path = "configs", # folder of YAML configs
-               nbs_path: str | Path = "nbs", # where experiment notebooks are found
-               only: list | None = None, # config names (default: all)
+               configs: dict, # from `load_configs`: name -> (path, config, notebook) or "skipped"
                group: int = 1, # runs trained together (>1: priced alone and together)
               ):
-    "The measured cost of every config at `scale`, per device: runs priced, hours, runs not measured, and the files; with a total row."
+    """The measured cost of every config at `scale`, per device: runs priced, hours, runs not measured, and the files;
+    with a total row."""
     import pandas as pd
-    from gumbel_rao.pipeline.config import plan_runs
     from gumbel_rao.pipeline.cost import price_runs
     rows = []
-    for path in sorted(Path(configs).glob("*.yaml")):
-        config = load_config(path)
-        if only and config["name"] not in only: continue
-        notebook, runs = check_config(config, nbs_path, path.parent), plan_runs(config, scale)
+    for name, found in configs.items():
+        if found == "skipped": continue
+        _, config, notebook = found
+        runs = plan_runs(config, scale)
         for device in ("cpu", "cuda"):
             for n in dict.fromkeys([1, group]):
                 p = price_runs(config, scale, runs, notebook, device, n)
-                rows.append(dict(config=config["name"], device=device, group=n, runs=p["runs"], priced=p["priced"], hours=p["seconds"] / 3600,
-                                 not_measured=p["not_measured"], files=", ".join(p["files"])))
+                rows.append(dict(config=name, device=device, group=n, runs=p["runs"], priced=p["priced"],
+                                 hours=p["seconds"] / 3600, not_measured=p["not_measured"], files=", ".join(p["files"])))
     table = pd.DataFrame(rows)
-    total = table.groupby(["device", "group"], sort=False)[["runs", "priced", "hours", "not_measured"]].sum().reset_index().assign(config="all", files="")
+    sums = table.groupby(["device", "group"], sort=False)[["runs", "priced", "hours", "not_measured"]].sum()
+    total = sums.reset_index().assign(config="all", files="")
     return pd.concat([table, total[table.columns]], ignore_index=True)
 
 # %% ../../nbs/48_pipeline.reproduce.ipynb #cdfdf707
 def reproduce(scale: str = "smoke", # "smoke", "cpu" or "paper"
-              configs: str | Path = "configs", # folder of YAML configs
+              configs: str | Path | dict = "configs", # folder of YAML configs, or its configs from `load_configs`
               out: str | Path | None = None, # sweeps go to out/<name> (default runs/reproduce/<scale>)
               reports: str | Path | None = None, # reports go to reports/<name> (default: inside each sweep's folder)
               nbs_path: str | Path = "nbs", # where experiment notebooks are found
@@ -149,26 +183,20 @@ def reproduce(scale: str = "smoke", # "smoke", "cpu" or "paper"
               **sweep_kwargs, # passed to `gumbel_rao.pipeline.sweep.sweep` (workers, scheduler, storage, dry_run, ...)
              ) -> dict:
     "Sweep and report every config in `configs` at `scale`; returns `{name: summary or the reason it was skipped}`."
-    from gumbel_rao.pipeline.runner import find_experiment
-    selected, results, out = [], {}, Path(out or f"runs/reproduce/{scale}")
-    for path in sorted(Path(configs).glob("*.yaml")):   # every config is checked before anything runs
-        config = load_config(path)
-        name, experiment = config.get("name", path.stem), str(config.get("experiment", ""))
-        if only and name not in only: continue
-        if not experiment.endswith(".ipynb"):
-            try: find_experiment(experiment, nbs_path)
-            except ValueError: print(f"skipping {name}: its notebook {experiment!r} is not in {nbs_path} yet"); results[name] = "skipped"; continue
-        try: notebook = check_config(config, nbs_path, path.parent).absolute(); check_report(config)
-        except ValueError as e: raise ValueError(f"{path}: {e}") from None
-        selected.append((name, path, config, notebook))
+    found = configs if isinstance(configs, dict) else load_configs(configs, nbs_path, only, scale)   # before anything runs
+    out = Path(out or f"runs/reproduce/{scale}")
+    results = {name: "skipped" for name, f in found.items() if f == "skipped"}
+    for name in results: print(f"skipping {name}: its notebook is not in {nbs_path} yet")
+    selected = {name: f for name, f in found.items() if f != "skipped"}
     if sweep_kwargs.get("dry_run"):   # the measured cost of every config, one table; nothing runs
         group = sweep_kwargs.get("group", 1)
-        table = cost_table(scale, configs, nbs_path, [n for n, *_ in selected], 1 if group == "auto" else group)
-        print(f"Cost of scale {scale}" + (f", one run per process and {group} runs trained together" if group not in (1, "auto") else "") +
-              " (hours of the runs priced from measurements; `not_measured`: runs nothing measured)\n")
+        table = cost_table(scale, selected, 1 if group == "auto" else group)
+        together = f", one run per process and {group} runs trained together" if group not in (1, "auto") else ""
+        print(f"Cost of scale {scale}{together} (hours of the runs priced from measurements; "
+              "`not_measured`: runs nothing measured)\n")
         print(markdown_table(table.assign(hours=table.hours.map(lambda h: f"{h:.4g}"))))
-        return {name: "dry run" for name, *_ in selected}
-    for name, path, config, notebook in selected:   # each config loaded and checked once, above
+        return {name: "dry run" for name in selected}
+    for name, (path, config, notebook) in selected.items():   # each config loaded and checked once, above
         print(f"== {name} ({path})")
         summary = sweep(config, scale, out=out / name, notebook=notebook, **sweep_kwargs)
         if summary["sweep_dir"] is not None:

@@ -31,7 +31,8 @@ def parameterized_notebooks(nbs_path: str | Path | None = None, # the notebooks 
     found = []
     for path in sorted(Path(nbs_path or default_dir("nbs")).glob("*.ipynb")):
         cells = parameters_cells(path)
-        if len(cells) > 1: raise ValueError(f"{path} has {len(cells)} cells tagged 'parameters'; papermill needs exactly one")
+        if len(cells) > 1:
+            raise ValueError(f"{path} has {len(cells)} cells tagged 'parameters'; papermill needs exactly one")
         if cells: found.append(path)
     return found
 
@@ -45,7 +46,8 @@ def notebook_parameters(path: str | Path, # a parameterized notebook
     source = cells[0].source
     out = {}
     for node in ast.parse(source).body:
-        targets = node.targets if isinstance(node, ast.Assign) else [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
+        if isinstance(node, ast.Assign): targets = node.targets
+        else: targets = [node.target] if isinstance(node, ast.AnnAssign) and node.value else []
         for t in targets:
             if isinstance(t, ast.Name): out[t.id] = ast.get_source_segment(source, node.value)
     return out
@@ -93,7 +95,8 @@ def kernel_name(path: str | Path, # a notebook
     "The kernel named by the notebook's `kernelspec` metadata; raises if it has none."
     import nbformat
     spec = nbformat.read(str(path), as_version=4).metadata.get("kernelspec", {})
-    if not spec.get("name"): raise ValueError(f"{path} has no kernelspec in its metadata; open it in Jupyter and save it, or add one")
+    if not spec.get("name"):
+        raise ValueError(f"{path} has no kernelspec in its metadata; open it in Jupyter and save it, or add one")
     return spec["name"]
 
 # %% ../../nbs/40_pipeline.runner.ipynb #12cde924
@@ -118,7 +121,8 @@ def execute_notebook(path: str | Path, # the notebook to run
                      cwd: str | Path | None = None, # working directory of the kernel; default: the current one
                      progress: bool = False, # show papermill's per-cell progress bar
                     ) -> Path:
-    "Execute `path` with papermill, in the kernel its kernelspec names, into `out_dir/<name>.ipynb`; return that path. The kernel's errors propagate."
+    """Execute `path` with papermill, in the kernel its kernelspec names, into `out_dir/<name>.ipynb`; return that path.
+    The kernel's errors propagate."""
     import papermill
     from traitlets.config import Config
     path, out_dir = Path(path), Path(out_dir).absolute()

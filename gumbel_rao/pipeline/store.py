@@ -59,7 +59,8 @@ def enqueue_runs(storage, # from `open_storage`
                  direction: str = "minimize", # of the objective
                  retry_failed: bool = False, # also add again the runs that only failed (e.g. after fixing a bug)
                 ) -> int:
-    "Create each run's study if needed and add the runs whose key it lacks as waiting trials; returns how many were added."
+    """Create each run's study if needed and add the runs whose key it lacks as waiting trials; returns how many were
+    added."""
     import optuna
     added = 0
     for name, group in itertools.groupby(runs, key=lambda r: r["study"]):
@@ -87,7 +88,8 @@ def _canonical(params: dict) -> str: return json.dumps(params, sort_keys=True, d
 def matches_plan(attrs: dict, # a trial's user attributes
                  run: dict, # the planned run of the same key (`plan_runs`)
                 ) -> bool:
-    "Whether a stored trial is the planned run: the same fingerprint, or (a trial stored without one) the same parameters."
+    """Whether a stored trial is the planned run: the same fingerprint, or (a trial stored without one) the same
+    parameters."""
     if "fingerprint" in attrs and "fingerprint" in run: return attrs["fingerprint"] == run["fingerprint"]
     return _canonical(attrs.get("params", {})) == _canonical(run["params"])
 
@@ -107,7 +109,8 @@ def changed_runs(storage, # from `open_storage`
     for name in dict.fromkeys(r["study"] for r in runs if r["study"] in names):
         for t in optuna.load_study(study_name=name, storage=storage).get_trials(deepcopy=False):
             run, attrs = planned.get((name, t.user_attrs.get("run"))), t.user_attrs
-            if run is None or attrs.get("stage", "search") != "search" or "retired" in attrs or matches_plan(attrs, run): continue
+            if run is None or attrs.get("stage", "search") != "search" or "retired" in attrs or matches_plan(attrs, run):
+                continue
             out.append((name, run["key"], _difference(attrs.get("params", {}), run["params"])))
     return out
 
@@ -115,7 +118,8 @@ def changed_runs(storage, # from `open_storage`
 def retire_runs(storage, # from `open_storage`
                 runs: list, # the whole plan of the studies in it, from `plan_runs`
                ) -> int:
-    "End the waiting search trials of `runs`' studies whose key `runs` no longer plans (state FAIL, user attribute `retired`); returns how many."
+    """End the waiting search trials of `runs`' studies whose key `runs` no longer plans (state FAIL, user attribute
+    `retired`); returns how many."""
     import optuna
     from optuna.trial import TrialState
     retired = 0
@@ -158,7 +162,8 @@ def metric_value(metrics: dict, # a run's metrics.json
     value = metrics
     for part in path.split("/"):
         if not isinstance(value, dict) or part not in value:
-            raise KeyError(f"metrics.json has no {path!r} (no {part!r}; keys there: {sorted(value)[:20] if isinstance(value, dict) else type(value).__name__})")
+            raise KeyError(f"metrics.json has no {path!r} (no {part!r}; keys there: "
+                           f"{sorted(value)[:20] if isinstance(value, dict) else type(value).__name__})")
         value = value[part]
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ValueError(f"metrics.json {path!r} is {value!r}, not a finite number")
@@ -191,7 +196,8 @@ def record_trial(study, # the trial's study
                  error: str | None = None, # what went wrong, if the run failed
                  share: int = 1, # runs that trained together with it: it records its share of their seconds
                 ) -> str:
-    "Record the run of `trial` from its folder: complete with its objective, or failed with its error; returns 'complete', 'failed' or 'stale'."
+    """Record the run of `trial` from its folder: complete with its objective, or failed with its error; returns
+    'complete', 'failed' or 'stale'."""
     from optuna.trial import TrialState
     from optuna.exceptions import UpdateFinishedTrialError
     storage, tid = study._storage, trial._trial_id

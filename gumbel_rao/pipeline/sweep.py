@@ -21,7 +21,8 @@ __all__ = ['GROUP_WIN', 'best_configuration', 'plan_finals', 'resolve_group', 'c
 def best_configuration(trials: list, # a study's trials (Optuna `FrozenTrial`s)
                        direction: str = "minimize", # of the objective
                       ) -> str | None:
-    "The tag (`grid03`, `draw07`, ...) of the search configuration with the best mean objective over its completed seeds."
+    """The tag (`grid03`, `draw07`, ...) of the search configuration with the best mean objective over its completed
+    seeds."""
     from optuna.trial import TrialState
     values = {}
     for t in trials:
@@ -38,7 +39,8 @@ def plan_finals(study, # an Optuna study of the sweep
                 direction: str = "minimize", # of the objective
                 seeds: list | None = None, # the scale's `final.seeds`: train the best configuration afresh on these
                ) -> list:
-    "The final runs of `study`, one per seed of its best configuration (or per seed of `seeds`, trained afresh), once no search run waits or runs (else none)."
+    """The final runs of `study`, one per seed of its best configuration (or per seed of `seeds`, trained afresh), once
+    no search run waits or runs (else none)."""
     from optuna.trial import TrialState
     search = [t for t in study.get_trials(deepcopy=False) if t.user_attrs.get("stage", "search") == "search"]
     if any(t.state in (TrialState.WAITING, TrialState.RUNNING) for t in search): return []
@@ -63,7 +65,8 @@ def resolve_group(group, # "auto", or the number of runs to train together
                   device: str = "auto", # where the runs train ("auto": CUDA when present)
                   scale: str | None = None, # the sweep's scale: only the benchmark rows of its knobs' values count
                  ) -> int:
-    "Runs per job: `group` as given, or for 'auto' the group size whose measured speed beats separate runs by `GROUP_WIN` (1 where none does, or none was measured)."
+    """Runs per job: `group` as given, or for 'auto' the group size whose measured speed beats separate runs by
+    `GROUP_WIN` (1 where none does, or none was measured)."""
     if group != "auto":
         if isinstance(group, bool) or not isinstance(group, int) or group < 1:
             raise ValueError(f"group must be 'auto' or an integer >= 1, got {group!r}")
@@ -152,7 +155,8 @@ def work(storage_url: str, # the store
     counts = dict(complete=0, failed=0, duplicate=0, stale=0)
     while True:
         if final_params is not None:
-            for s in studies: enqueue_runs(storage, plan_finals(s, final_params, sweep_dir, direction, final_seeds), direction)
+            for s in studies:
+                enqueue_runs(storage, plan_finals(s, final_params, sweep_dir, direction, final_seeds), direction)
         study, trial = _next_trial(studies)
         if trial is None:
             active = (optuna.trial.TrialState.RUNNING, optuna.trial.TrialState.WAITING)
@@ -187,7 +191,7 @@ def run_workers(work_kwargs: dict, # the arguments of `work` (without `on_done`)
                 count_failed: bool = True, # whether runs that failed before count as done on the bar (not when retrying them)
                ) -> None:
     "Serve the sweep's studies with `work` until every run is finished, showing a progress bar with ETA."
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
     storage = open_storage(work_kwargs["storage_url"], work_kwargs.get("heartbeat_interval", 10))
     done = lambda: finished_runs(storage, work_kwargs["study_names"], failed=count_failed)
     bar = tqdm(total=total, initial=done(), unit="run", desc="sweep")
@@ -214,7 +218,8 @@ def write_sweep_info(sweep_dir: str | Path, # the sweep's folder
                      notebook: str | Path, # the experiment notebook
                      runs: list, # the plan, from `plan_runs`
                     ) -> Path:
-    "Write `sweep.json`, what a report reads of the sweep: the config, the scale, the store, the notebook, the studies and the planned runs."
+    """Write `sweep.json`, what a report reads of the sweep: the config, the scale, the store, the notebook, the studies
+    and the planned runs."""
     path = Path(sweep_dir) / "sweep.json"
     path.write_text(json.dumps(dict(config=config, scale=scale, storage=storage, notebook=str(notebook),
                                     studies=list(dict.fromkeys(r["study"] for r in runs)), runs=len(runs)), indent=1))
