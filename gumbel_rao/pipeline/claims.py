@@ -324,8 +324,10 @@ def fig2_variance(data: ReportData, best) -> dict:
     lower, higher = int((z < -4).sum()), int((z > 4).sum())
     resolved = None if (z < 0).mean() > 0.5 else False   # None: below, not resolved
     if lower > 0.9 * len(z): resolved = True
-    parts = {"never above by more than 4 s.e.": higher == 0, "below by more than 4 s.e. in 90% of measurements": resolved}
+    parts = {"never above by more than 4 s.e.": higher == 0,
+             "below by more than 4 s.e. in 90% of measurements": resolved}
     status, note = decide(parts)
+    if status == "partly": note = f"below by more than 4 s.e. in {lower / len(z):.0%} of measurements, not 90%"
     evidence = (f"{len(z)} measurements: lower by more than 4 s.e. in {lower}, higher in {higher}; "
                 f"ST-GS / GR-MCK trace ratio {ratio.min():.2f}-{ratio.max():.2f}")
     return verdict("fig2.variance", title, status, evidence, note)

@@ -161,7 +161,7 @@ def prop3_figure(data: ReportData, best, out: Path) -> list:
     rec, fits = data.records.get("prop3"), {(f["study"], f["run"]): f for f in prop3_fits(data)}
     if rec is None or not len(rec): return []
     keys = [k for k in fits if "estimator=gr-mc100" in k[0]] or list(fits)[:1]
-    fig, axes = new_figure(len(keys), 3.6)
+    fig, axes = new_figure(len(keys), 3.6, layout="constrained")
     for ax, key in zip(axes, keys):
         fit, r = fits[key], rec[(rec.study == key[0]) & (rec.run == key[1])]
         for b, g in r.groupby("batch_size"):
@@ -170,6 +170,9 @@ def prop3_figure(data: ReportData, best, out: Path) -> list:
         ax.set_xscale("log"); ax.set_yscale("log")
         cell = key[0].split("/")[-1].replace(",", ", ")
         _finish(ax, f"{cell}\na/b = {fit['k_balance']:.3g}", "K", "tr Cov (minibatch encoder gradient)")
+    for ax in axes: ax.get_legend().remove()          # one legend for all panels, below them: no point hidden
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=len(labels), fontsize=FONT_PT)
     caption = ("Prop. 3: the variance of the minibatch gradient of GR-MCK against K at each batch size B (points, "
                "2 s.e.) and the fitted a/(BK) + b/B (lines).")
     return [(save_figure(fig, out / "prop3.png"), caption)]
