@@ -123,7 +123,10 @@ def execute_notebook(path: str | Path, # the notebook to run
                     ) -> Path:
     """Execute `path` with papermill, in the kernel its kernelspec names, into `out_dir/<name>.ipynb`; return that path.
     The kernel's errors propagate."""
-    import papermill
+    import warnings
+    with warnings.catch_warnings():   # papermill imports tqdm.auto, which warns in a kernel without ipywidgets
+        warnings.filterwarnings("ignore", message="IProgress not found")
+        import papermill
     from traitlets.config import Config
     path, out_dir = Path(path), Path(out_dir).absolute()
     parameters = dict(parameters or {})
