@@ -352,7 +352,7 @@ def fig2_mse(data: ReportData, best) -> dict:
 
 # %% ../../nbs/46_pipeline.claims.ipynb #c0a1b2f1
 def first_reached(data: ReportData, best, knobs: dict, thresholds) -> dict:
-    """estimator -> {threshold: the first iteration its selected run's validation bound reaches it (nan: never)}, for the
+    """estimator -> {threshold: the first iteration its selected run's validation bound reaches it (NaN when never)}, for the
     cell `knobs` and each of ST-GS and GR-MCK run there."""
     curves, runs, first = data.records["curves"], _best_runs(data, best), {}
     for est in ("st-gs", *GRS):
