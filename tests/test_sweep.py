@@ -214,7 +214,8 @@ def test_cells_that_would_share_a_run_folder_are_refused():
 
 def _as_blocks(config):
     "`config` with each scale's one mapping of cells as a list holding only that mapping (the first block)."
-    scales = {s: {**spec, "cells": [spec.get("cells", {})]} for s, spec in config["scales"].items()}
+    def listed(cells): return cells if isinstance(cells, list) else [cells]   # a list of blocks stays as it is
+    scales = {s: {**spec, "cells": listed(spec.get("cells", {}))} for s, spec in config["scales"].items()}
     return {**config, "scales": scales}
 
 
